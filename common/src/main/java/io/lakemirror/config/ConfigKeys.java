@@ -1,0 +1,260 @@
+package io.lakemirror.config;
+
+import static io.lakemirror.config.ConfigType.bool;
+import static io.lakemirror.config.ConfigType.connectionString;
+import static io.lakemirror.config.ConfigType.duration;
+import static io.lakemirror.config.ConfigType.httpUrl;
+import static io.lakemirror.config.ConfigType.intRange;
+import static io.lakemirror.config.ConfigType.listenAddress;
+import static io.lakemirror.config.ConfigType.logLevel;
+import static io.lakemirror.config.ConfigType.nonEmptyString;
+import static io.lakemirror.config.ConfigType.oneOf;
+import static io.lakemirror.config.ConfigType.organizationId;
+import static io.lakemirror.config.ConfigType.region;
+import static io.lakemirror.config.ConfigType.regionToString;
+import static io.lakemirror.config.ConfigType.regionToUrl;
+import static io.lakemirror.config.ConfigType.secret;
+
+import io.lakemirror.domain.OrganizationId;
+import io.lakemirror.domain.Region;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every configuration key of the replication service, declared once. The configuration reference
+ * ({@code docs/configuration.md}) is generated from this list.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    // --- identity and topology
+    public static final ConfigKey<Region> REGION = ConfigKey.required("region", region())
+            .doc("The region this process runs in. The sensor acts on mirrors whose source is this region;"
+                    + " the validator, promoter and mirrors manager on mirrors whose destination is this region.")
+            .build();
+    public static final ConfigKey<OrganizationId> ORGANIZATION_ID = ConfigKey.required("organization_id", organizationId())
+            .doc("Organization that owns the mirrors: part of every mirrors-database key. Must be identical in every region.")
+            .build();
+    public static final ConfigKey<String> ORGANIZATION_NAME = ConfigKey.optional("organization_name", ConfigType.string())
+            .doc("Human-readable organization name, shown in logs and metrics.")
+            .build();
+    public static final ConfigKey<URI> REGIONAL_ENDPOINT = ConfigKey.required("regional_endpoint", httpUrl())
+            .doc("lakeFS server of this region, without /api/v1 (for example https://lakefs.us-east-1.example.com).")
+            .build();
+    public static final ConfigKey<Map<Region, URI>> DST_ENDPOINTS = ConfigKey.required("dst_endpoints", regionToUrl())
+            .doc("lakeFS server of every other region, by region. From the environment: region=URL pairs separated by commas.")
+            .build();
+    public static final ConfigKey<String> LAKEFS_ACCESS_KEY_ID = ConfigKey.required("lakefs.access_key_id", nonEmptyString())
+            .envAliases("REPLICATION_SOURCE_LAKEFS_ACCESS_KEY_ID")
+            .doc("Access key ID of the replication user; the same key pair must work on every lakeFS installation.")
+            .build();
+    public static final ConfigKey<Secret> LAKEFS_SECRET_ACCESS_KEY = ConfigKey.required("lakefs.secret_access_key", secret())
+            .secret()
+            .envAliases("REPLICATION_SOURCE_LAKEFS_SECRET_ACCESS_KEY")
+            .doc("Secret access key of the replication user.")
+            .build();
+
+    // --- mirrors database and refstore
+    public static final ConfigKey<String> MIRRORS_DATABASE_TYPE = ConfigKey.required("mirrors_database.type", oneOf("dynamodb", "postgres"))
+            .doc("Backend of the mirrors database (global: every region reads and writes it).")
+            .build();
+    public static final ConfigKey<String> MIRRORS_DATABASE_DYNAMODB_TABLE_NAME = ConfigKey.optional("mirrors_database.dynamodb.table_name", nonEmptyString())
+            .doc("DynamoDB (global) table of the mirrors database; created at startup when absent. Required when the type is dynamodb.")
+            .build();
+    public static final ConfigKey<Region> MIRRORS_DATABASE_DYNAMODB_AWS_REGION = ConfigKey.optional("mirrors_database.dynamodb.aws_region", region())
+            .defaultDescription("same as region")
+            .doc("AWS region of the table replica this process uses.")
+            .build();
+    public static final ConfigKey<URI> MIRRORS_DATABASE_DYNAMODB_ENDPOINT = ConfigKey.optional("mirrors_database.dynamodb.endpoint", httpUrl())
+            .doc("DynamoDB endpoint override (local testing); the AWS endpoint of aws_region when empty.")
+            .build();
+    public static final ConfigKey<Secret> MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING = ConfigKey.optional("mirrors_database.postgres.connection_string", connectionString())
+            .secret()
+            .doc("PostgreSQL connection string (postgres://user:password@host:5432/db). Required when the type is postgres.")
+            .build();
+    public static final ConfigKey<String> REFSTORE_DATABASE_TYPE = ConfigKey.optional("refstore_database.type", oneOf("dynamodb", "postgres"))
+            .defaultDescription("same as mirrors_database")
+            .doc("Backend of the regional refstore (commit records, presence cache). When unset, the refstore uses the mirrors database settings.")
+            .build();
+    public static final ConfigKey<String> REFSTORE_DATABASE_DYNAMODB_TABLE_NAME = ConfigKey.optional("refstore_database.dynamodb.table_name", nonEmptyString())
+            .doc("DynamoDB table of the refstore (regional). Required when refstore_database.type is dynamodb.")
+            .build();
+    public static final ConfigKey<Region> REFSTORE_DATABASE_DYNAMODB_AWS_REGION = ConfigKey.optional("refstore_database.dynamodb.aws_region", region())
+            .defaultDescription("same as region")
+            .doc("AWS region of the refstore table.")
+            .build();
+    public static final ConfigKey<URI> REFSTORE_DATABASE_DYNAMODB_ENDPOINT = ConfigKey.optional("refstore_database.dynamodb.endpoint", httpUrl())
+            .doc("DynamoDB endpoint override for the refstore (local testing).")
+            .build();
+    public static final ConfigKey<Secret> REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING = ConfigKey.optional("refstore_database.postgres.connection_string", connectionString())
+            .secret()
+            .doc("PostgreSQL connection string of the refstore. Required when refstore_database.type is postgres.")
+            .build();
+
+    // --- block storage
+    public static final ConfigKey<String> BLOCKSTORE_TYPE = ConfigKey.required("blockstore.type", oneOf("s3"))
+            .doc("Block storage of this region's mirror namespaces (only s3).")
+            .build();
+    public static final ConfigKey<Region> BLOCKSTORE_S3_REGION = ConfigKey.optional("blockstore.s3.region", region())
+            .defaultDescription("same as region")
+            .doc("AWS region of this region's bucket.")
+            .build();
+    public static final ConfigKey<URI> BLOCKSTORE_S3_ENDPOINT = ConfigKey.optional("blockstore.s3.endpoint", httpUrl())
+            .doc("S3 endpoint override (S3-compatible stores, local testing).")
+            .build();
+    public static final ConfigKey<Boolean> BLOCKSTORE_S3_FORCE_PATH_STYLE = ConfigKey.optional("blockstore.s3.force_path_style", bool())
+            .defaultValue(false)
+            .doc("Address buckets by path (http://host/bucket/key) instead of virtual host.")
+            .build();
+
+    // --- queue
+    public static final ConfigKey<String> QUEUE_TYPE = ConfigKey.optional("queue.type", oneOf("sqs"))
+            .defaultValue("sqs")
+            .doc("Queue carrying CommitsDetected from source sensors to destination validators (only sqs).")
+            .build();
+    public static final ConfigKey<URI> QUEUE_SQS_ENDPOINT = ConfigKey.optional("queue.sqs.endpoint", httpUrl())
+            .doc("SQS endpoint override (local testing); the AWS endpoint of each queue's region when empty.")
+            .build();
+    public static final ConfigKey<String> QUEUE_SQS_QUEUE_NAME = ConfigKey.optional("queue.sqs.queue_name", nonEmptyString())
+            .defaultValue("lakemirror-commits.fifo")
+            .doc("Name of the FIFO commits queue, looked up in every region (overridden per region by queue.sqs.queue_urls).")
+            .build();
+    public static final ConfigKey<Map<Region, String>> QUEUE_SQS_QUEUE_URLS = ConfigKey.optional("queue.sqs.queue_urls", regionToString())
+            .defaultValue(Map.of())
+            .doc("Explicit commits-queue URL per region; each region must be this region or one of dst_endpoints.")
+            .build();
+
+    // --- API
+    public static final ConfigKey<ListenAddress> LISTEN_ADDRESS = ConfigKey.optional("listen_address", listenAddress())
+            .defaultValue(new ListenAddress("0.0.0.0", 8008))
+            .doc("Address of the REST API (/service/replication/v1), /healthcheck and /metrics.")
+            .build();
+    public static final ConfigKey<Integer> LIST_MIRRORS_PAGE_SIZE = ConfigKey.optional("list_mirrors_page_size", intRange(1, 1000))
+            .defaultValue(1000)
+            .doc("Largest page of mirrors the API returns, and the page size of mirrors-database listings.")
+            .build();
+    public static final ConfigKey<Integer> LIST_REPOSITORIES_PAGE_SIZE = ConfigKey.optional("list_repositories_page_size", intRange(1, 1000))
+            .defaultValue(1000)
+            .doc("Page size when listing lakeFS repositories.")
+            .build();
+
+    // --- auth
+    public static final ConfigKey<Secret> AUTH_ENCRYPT_SECRET_KEY = ConfigKey.required("auth.encrypt.secret_key", secret())
+            .secret()
+            .doc("Secret used to sign and encrypt service tokens; keep it identical to lakeFS's auth.encrypt.secret_key.")
+            .build();
+    public static final ConfigKey<URI> AUTH_API_ENDPOINT = ConfigKey.optional("auth.api.endpoint", httpUrl())
+            .doc("External lakeFS auth service; when empty, credentials and policies are checked against regional_endpoint.")
+            .build();
+    public static final ConfigKey<Boolean> AUTH_CACHE_ENABLED = ConfigKey.optional("auth.cache.enabled", bool())
+            .defaultValue(false)
+            .doc("Cache successful credential and policy checks of API callers.")
+            .build();
+    public static final ConfigKey<Integer> AUTH_CACHE_SIZE = ConfigKey.optional("auth.cache.size", intRange(1, 10_000_000))
+            .defaultValue(1024)
+            .doc("Most callers kept in the auth cache.")
+            .build();
+    public static final ConfigKey<Duration> AUTH_CACHE_TTL = ConfigKey.optional("auth.cache.ttl", duration())
+            .defaultValue(Duration.ofSeconds(20))
+            .doc("How long a cached auth check stays valid.")
+            .build();
+
+    // --- logging
+    public static final ConfigKey<String> LOGGING_LEVEL = ConfigKey.optional("logging.level", logLevel())
+            .defaultValue("INFO")
+            .doc("Least severe level logged (case-insensitive).")
+            .build();
+    public static final ConfigKey<String> LOGGING_FORMAT = ConfigKey.optional("logging.format", oneOf("text", "json"))
+            .defaultValue("text")
+            .doc("text: one readable line per event; json: one JSON object per line with time, level, logger, message and fields.")
+            .build();
+
+    // --- commit sensor
+    public static final ConfigKey<Duration> COMMIT_SENSOR_PROCESS_BRANCHES_DURATION = ConfigKey.optional("commit_sensor.process_branches_duration", duration())
+            .defaultValue(Duration.ofMinutes(1))
+            .doc("Interval between two scans of the source branches of every mirror.")
+            .build();
+    public static final ConfigKey<Integer> COMMIT_SENSOR_BRANCHES_SCANNER_CONCURRENCY_LIMIT = ConfigKey.optional("commit_sensor.branches_scanner_concurrency_limit", intRange(1, 1000))
+            .defaultValue(10)
+            .doc("Most branches scanned at once.")
+            .build();
+    public static final ConfigKey<Integer> COMMIT_SENSOR_LIST_BRANCH_PAGE_SIZE = ConfigKey.optional("commit_sensor.list_branch_page_size", intRange(1, 1000))
+            .defaultValue(1000)
+            .doc("Page size of listBranches on the source lakeFS.")
+            .build();
+    public static final ConfigKey<Integer> COMMIT_SENSOR_LOG_COMMIT_PAGE_SIZE = ConfigKey.optional("commit_sensor.log_commit_page_size", intRange(1, 1000))
+            .defaultValue(1000)
+            .doc("Page size of logCommits on the source lakeFS.")
+            .build();
+    public static final ConfigKey<Boolean> COMMIT_SENSOR_INCLUDE_HIDDEN_BRANCHES = ConfigKey.optional("commit_sensor.include_hidden_branches", bool())
+            .defaultValue(false)
+            .doc("Also mirror hidden branches (lakeFS omits them from listings by default).")
+            .build();
+
+    // --- mirrors manager
+    public static final ConfigKey<Duration> MIRRORS_MANAGER_PROCESS_MIRRORS_INTERVAL_DURATION = ConfigKey.optional("mirrors_manager.process_mirrors_interval_duration", duration())
+            .defaultValue(Duration.ofSeconds(20))
+            .doc("Interval of the reconcile pass of the mirrors manager and promoter, which repairs anything the change feed missed.")
+            .build();
+
+    // --- validator
+    public static final ConfigKey<Duration> VALIDATOR_RUN_INTERVAL = ConfigKey.optional("validator.run_interval", duration())
+            .defaultValue(Duration.ofMinutes(1))
+            .doc("Interval of the pass that re-checks branch states still waiting for files.")
+            .build();
+    public static final ConfigKey<Integer> VALIDATOR_NUM_WORKERS = ConfigKey.optional("validator.num_workers", intRange(1, 256))
+            .defaultValue(3)
+            .doc("Concurrent consumers of this region's commits queue.")
+            .build();
+    public static final ConfigKey<Duration> VALIDATOR_COOLDOWN_ON_MISSING = ConfigKey.optional("validator.cooldown_on_missing", duration())
+            .defaultValue(Duration.ofMinutes(1))
+            .doc("Longest wait between two checks of a commit whose files have not all arrived (retries start at 200ms and double).")
+            .build();
+    public static final ConfigKey<Duration> VALIDATOR_COOLDOWN_ON_ERROR = ConfigKey.optional("validator.cooldown_on_error", duration())
+            .defaultValue(Duration.ofMinutes(1))
+            .doc("Longest wait after an error (S3 5xx, throttling, timeout) before the next attempt.")
+            .build();
+    public static final ConfigKey<Boolean> VALIDATOR_STRICT = ConfigKey.optional("validator.strict", bool())
+            .defaultValue(false)
+            .doc("Also check that the data objects of every range new to the namespace arrived.")
+            .build();
+
+    // --- change feed
+    public static final ConfigKey<Duration> CHANGE_FEED_POLL_INTERVAL = ConfigKey.optional("change_feed.poll_interval", duration())
+            .defaultValue(Duration.ofMillis(500))
+            .doc("Idle time between two reads of the mirrors-database stream (DynamoDB Streams throttles above about 5 reads/s per shard; keep 500ms to 1s in production).")
+            .build();
+
+    // --- AWS credentials
+    public static final ConfigKey<String> AWS_ACCESS_KEY_ID = ConfigKey.optional("aws.access_key_id", nonEmptyString())
+            .doc("Static AWS access key for DynamoDB, SQS and S3 (local stacks). When empty, the default AWS credentials chain is used.")
+            .build();
+    public static final ConfigKey<Secret> AWS_SECRET_ACCESS_KEY = ConfigKey.optional("aws.secret_access_key", secret())
+            .secret()
+            .doc("Static AWS secret key, with aws.access_key_id.")
+            .build();
+
+    /** Every key, in the order of the reference. */
+    public static final List<ConfigKey<?>> ALL = List.of(
+            REGION, ORGANIZATION_ID, ORGANIZATION_NAME, REGIONAL_ENDPOINT, DST_ENDPOINTS,
+            LAKEFS_ACCESS_KEY_ID, LAKEFS_SECRET_ACCESS_KEY,
+            MIRRORS_DATABASE_TYPE, MIRRORS_DATABASE_DYNAMODB_TABLE_NAME, MIRRORS_DATABASE_DYNAMODB_AWS_REGION,
+            MIRRORS_DATABASE_DYNAMODB_ENDPOINT, MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING,
+            REFSTORE_DATABASE_TYPE, REFSTORE_DATABASE_DYNAMODB_TABLE_NAME, REFSTORE_DATABASE_DYNAMODB_AWS_REGION,
+            REFSTORE_DATABASE_DYNAMODB_ENDPOINT, REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING,
+            BLOCKSTORE_TYPE, BLOCKSTORE_S3_REGION, BLOCKSTORE_S3_ENDPOINT, BLOCKSTORE_S3_FORCE_PATH_STYLE,
+            QUEUE_TYPE, QUEUE_SQS_ENDPOINT, QUEUE_SQS_QUEUE_NAME, QUEUE_SQS_QUEUE_URLS,
+            LISTEN_ADDRESS, LIST_MIRRORS_PAGE_SIZE, LIST_REPOSITORIES_PAGE_SIZE,
+            AUTH_ENCRYPT_SECRET_KEY, AUTH_API_ENDPOINT, AUTH_CACHE_ENABLED, AUTH_CACHE_SIZE, AUTH_CACHE_TTL,
+            LOGGING_LEVEL, LOGGING_FORMAT,
+            COMMIT_SENSOR_PROCESS_BRANCHES_DURATION, COMMIT_SENSOR_BRANCHES_SCANNER_CONCURRENCY_LIMIT,
+            COMMIT_SENSOR_LIST_BRANCH_PAGE_SIZE, COMMIT_SENSOR_LOG_COMMIT_PAGE_SIZE, COMMIT_SENSOR_INCLUDE_HIDDEN_BRANCHES,
+            MIRRORS_MANAGER_PROCESS_MIRRORS_INTERVAL_DURATION,
+            VALIDATOR_RUN_INTERVAL, VALIDATOR_NUM_WORKERS, VALIDATOR_COOLDOWN_ON_MISSING, VALIDATOR_COOLDOWN_ON_ERROR,
+            VALIDATOR_STRICT,
+            CHANGE_FEED_POLL_INTERVAL,
+            AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
+}

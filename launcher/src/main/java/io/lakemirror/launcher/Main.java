@@ -1,0 +1,72 @@
+package io.lakemirror.launcher;
+
+import io.lakemirror.config.ConfigException;
+import io.lakemirror.domain.ReplicationException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/replication}. */
+@Command(name = "replication", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Transactional cross-region mirroring for lakeFS repositories.",
+        subcommands = {
+            ComponentCommand.Sensor.class,
+            ComponentCommand.Validator.class,
+            ComponentCommand.Promoter.class,
+            ComponentCommand.Api.class,
+            ComponentCommand.All.class,
+            ConfigCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    /** Exit status for a configuration or usage problem. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit status; never throws. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handle);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof ConfigException config) {
+            err.println(config.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        }
+        if (e instanceof ReplicationException known) {
+            err.println("error: " + known.getMessage());
+        } else {
+            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("command failed", e);
+        }
+        err.flush();
+        return 1;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"lakemirror " + (v == null ? "development build" : v)};
+        }
+    }
+}
