@@ -41,13 +41,7 @@ public final class ConfigPrinter {
     }
 
     private static Object masked(ConfigKey<?> key, Object value) {
-        if (key.isSecret()) {
-            if (key.type().description().startsWith("connection string")) {
-                return Masking.maskConnectionString(((Secret) value).reveal());
-            }
-            return Secret.MASK;
-        }
-        return key.type().print(value);
+        return key.isSecret() ? key.type().printRedacted(value) : key.type().print(value);
     }
 
     @SuppressWarnings("unchecked")

@@ -28,12 +28,19 @@ public final class ConfigType<T> {
     private final boolean map;
     private final Function<Object, T> parser;
     private final Function<T, Object> printer;
+    private final Function<T, Object> redactedPrinter;
 
     private ConfigType(String description, boolean map, Function<Object, T> parser, Function<T, Object> printer) {
+        this(description, map, parser, printer, v -> Secret.MASK);
+    }
+
+    private ConfigType(String description, boolean map, Function<Object, T> parser, Function<T, Object> printer,
+                       Function<T, Object> redactedPrinter) {
         this.description = description;
         this.map = map;
         this.parser = parser;
         this.printer = printer;
+        this.redactedPrinter = redactedPrinter;
     }
 
     /** The type as the configuration reference shows it. */
@@ -57,6 +64,12 @@ public final class ConfigType<T> {
         return printer.apply((T) value);
     }
 
+    /** The value of a secret key as it may be shown: {@value Secret#MASK}, or the value with its secret part hidden. */
+    @SuppressWarnings("unchecked")
+    public Object printRedacted(Object value) {
+        return redactedPrinter.apply((T) value);
+    }
+
     public static ConfigType<String> string() {
         return scalar("string", s -> s, s -> s);
     }
@@ -71,7 +84,7 @@ public final class ConfigType<T> {
     }
 
     public static ConfigType<Secret> secret() {
-        return scalar("secret string", s -> {
+        return scalar("string", s -> {
             if (s.isEmpty()) {
                 throw new IllegalArgumentException("must not be empty");
             }
@@ -83,12 +96,14 @@ public final class ConfigType<T> {
      * A connection string that may carry a password; the password is masked when printed.
      */
     public static ConfigType<Secret> connectionString() {
-        return scalar("connection string (password masked)", s -> {
+        ConfigType<Secret> plain = scalar("connection string", s -> {
             if (s.isBlank()) {
                 throw new IllegalArgumentException("must not be empty");
             }
             return new Secret(s);
         }, Secret::reveal);
+        return new ConfigType<>(plain.description, false, plain.parser, plain.printer,
+                s -> Masking.maskConnectionString(s.reveal()));
     }
 
     public static ConfigType<Boolean> bool() {

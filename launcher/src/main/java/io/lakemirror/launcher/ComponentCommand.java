@@ -33,7 +33,7 @@ abstract class ComponentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), System.getenv());
+        ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
         Logging.configure(loaded.logging().level(), loaded.logging().format());
         String name = spec.name();
         List<Component> parts = components(loaded);

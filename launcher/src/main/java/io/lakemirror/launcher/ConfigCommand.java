@@ -36,7 +36,7 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), System.getenv());
+            ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
             spec.commandLine().getOut().print(ConfigPrinter.toYaml(loaded.values()));
             spec.commandLine().getOut().flush();
             return 0;

@@ -3,6 +3,7 @@ package io.lakemirror.launcher;
 import io.lakemirror.config.ConfigException;
 import io.lakemirror.domain.ReplicationException;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,19 +26,31 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> environment;
+
+    Main(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs a command line and returns its exit status; never throws. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(System.getenv()).execute(args);
     }
 
-    static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+    /** The command line, reading {@code REPLICATION_*} overrides from {@code environment}. */
+    static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine cli = new CommandLine(new Main(environment));
         cli.setExecutionExceptionHandler(Main::handle);
         return cli;
+    }
+
+    /** The environment of the root command of {@code spec}'s command line. */
+    static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).environment;
     }
 
     @Override
