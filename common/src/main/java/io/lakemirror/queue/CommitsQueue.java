@@ -1,0 +1,45 @@
+package io.lakemirror.queue;
+
+import io.lakemirror.domain.Region;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The FIFO queue of each region that carries {@code CommitsDetected} from source sensors to the
+ * destination's validators. Messages of one group (mirror + branch) are delivered in order, one
+ * at a time; a message whose deduplication ID was seen recently is dropped.
+ */
+public interface CommitsQueue {
+
+    /** Sends messages to {@code destination}'s queue in order; each must be under the queue's size limit. */
+    void send(Region destination, List<OutgoingMessage> messages);
+
+    /** Receives up to {@code max} messages of this region's queue, waiting at most {@code wait} for the first. */
+    List<ReceivedMessage> receive(int max, Duration wait);
+
+    /** Acknowledges a message: it will not be delivered again. */
+    void delete(ReceivedMessage message);
+
+    /** Hides a message from consumers for {@code delay}, after which it is delivered again. */
+    void retryLater(ReceivedMessage message, Duration delay);
+
+    /** Moves a message that can never be processed to this region's dead-letter queue, with the reason. */
+    void deadLetter(ReceivedMessage message, String reason);
+
+    /** Approximate number of messages waiting in this region's queue, for metrics. */
+    long approximateDepth();
+
+    /**
+     * @param groupId         messages of one group are delivered in order (mirror + branch)
+     * @param deduplicationId a repeated ID within the queue's deduplication window is dropped
+     */
+    record OutgoingMessage(String groupId, String deduplicationId, String body) {
+    }
+
+    /**
+     * @param receiveCount how many times this message was delivered, this time included
+     * @param handle       the receipt, opaque to callers
+     */
+    record ReceivedMessage(String messageId, String body, int receiveCount, String groupId, Object handle) {
+    }
+}

@@ -1,0 +1,50 @@
+package io.lakemirror.store;
+
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.RepositoryId;
+import io.lakemirror.domain.StorageNamespace;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a user asked for: mirror {@code sourceRepository} of {@code sourceRegion} into a read-only
+ * repository {@code name} of {@code destinationRegion}. Written by the API of the region that served
+ * the request; never changed afterwards except to request deletion.
+ *
+ * @param defaultBranch     the source repository's default branch, which the mirror repository gets too
+ * @param deleteRequestedAt when a user asked to delete the mirror; the mirrors manager then removes it
+ */
+public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
+                         Region destinationRegion, StorageNamespace storageNamespace, BranchId defaultBranch,
+                         Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt) {
+
+    public MirrorSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(sourceRepository, "sourceRepository");
+        Objects.requireNonNull(sourceRegion, "sourceRegion");
+        Objects.requireNonNull(destinationRegion, "destinationRegion");
+        Objects.requireNonNull(storageNamespace, "storageNamespace");
+        Objects.requireNonNull(defaultBranch, "defaultBranch");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(createdBy, "createdBy");
+        Objects.requireNonNull(deleteRequestedAt, "deleteRequestedAt");
+    }
+
+    public boolean isDeleteRequested() {
+        return deleteRequestedAt.isPresent();
+    }
+
+    public MirrorSpec withDeleteRequested(Instant at) {
+        return new MirrorSpec(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace,
+                defaultBranch, createdAt, createdBy, Optional.of(at));
+    }
+
+    /** "source-repo@us-east-1 → mirror-repo@eu-west-1", for logs. */
+    public String describe() {
+        return sourceRepository + "@" + sourceRegion + " → " + name + "@" + destinationRegion;
+    }
+}

@@ -1,0 +1,52 @@
+package io.lakemirror.blockstore;
+
+import io.lakemirror.domain.NotFoundException;
+import io.lakemirror.graveler.ByteSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** An in-memory {@link BlockStore} for unit tests that also counts the requests made, for cache tests. */
+public final class InMemoryBlockStore implements BlockStore {
+    private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    private final List<String> requests = new ArrayList<>();
+
+    public void put(String bucket, String key, byte[] bytes) {
+        objects.put(bucket + "/" + key, bytes.clone());
+    }
+
+    public void remove(String bucket, String key) {
+        objects.remove(bucket + "/" + key);
+    }
+
+    /** Every request so far, as {@code "HEAD bucket/key"} or {@code "GET bucket/key"}. */
+    public synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    public synchronized void clearRequests() {
+        requests.clear();
+    }
+
+    @Override
+    public Optional<Long> head(String bucket, String key) {
+        synchronized (this) {
+            requests.add("HEAD " + bucket + "/" + key);
+        }
+        return Optional.ofNullable(objects.get(bucket + "/" + key)).map(b -> (long) b.length);
+    }
+
+    @Override
+    public ByteSource open(String bucket, String key, long size) {
+        synchronized (this) {
+            requests.add("GET " + bucket + "/" + key);
+        }
+        byte[] bytes = objects.get(bucket + "/" + key);
+        if (bytes == null) {
+            throw new NotFoundException("s3://" + bucket + "/" + key + " does not exist");
+        }
+        return ByteSource.of("s3://" + bucket + "/" + key, bytes);
+    }
+}

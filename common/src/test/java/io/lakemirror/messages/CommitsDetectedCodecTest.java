@@ -1,0 +1,114 @@
+package io.lakemirror.messages;
+
+import static io.lakemirror.store.StoreFixtures.commit;
+import static io.lakemirror.store.StoreFixtures.commitId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitId;
+import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.OrganizationId;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.RepositoryId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CommitsDetectedCodecTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static CommitsDetected message(Optional<CommitId> head, List<CommitRecord> commits, Optional<CommitRecord> headCommit) {
+        return new CommitsDetected(OrganizationId.of("acme"), MirrorId.of("m1"), RepositoryId.of("source-repo"),
+                Region.of("us-east-1"), Region.of("eu-west-1"), BranchId.of("main"), 7, 0, true, head,
+                Instant.parse("2026-11-25T10:00:00.123Z"), 42, commits, headCommit, List.of(commitId(99)));
+    }
+
+    @Test
+    void decode_shouldRoundTripEveryField() {
+        CommitsDetected original = message(Optional.of(commitId(3)), List.of(commit(1), commit(2, 1), commit(3, 1, 2)),
+                Optional.empty());
+
+        CommitsDetected decoded = CommitsDetectedCodec.decode(CommitsDetectedCodec.encode(original));
+
+        assertThat(decoded).isEqualTo(original);
+        assertThat(decoded.headRecord()).contains(commit(3, 1, 2));
+    }
+
+    @Test
+    void decode_shouldRoundTripADeletion() {
+        CommitsDetected deletion = message(Optional.empty(), List.of(), Optional.empty());
+
+        assertThat(CommitsDetectedCodec.decode(CommitsDetectedCodec.encode(deletion))).isEqualTo(deletion);
+    }
+
+    @Test
+    void encode_shouldWriteTheSchemaVersionFirst() {
+        String json = CommitsDetectedCodec.encode(message(Optional.empty(), List.of(), Optional.empty()));
+        assertThat(json).startsWith("{\"schema_version\":1,");
+    }
+
+    @Property(tries = 200)
+    void decode_shouldRoundTripArbitraryCommitRecords(@ForAll("records") CommitRecord record) {
+        CommitsDetected original = message(Optional.of(record.id()), List.of(record), Optional.empty());
+        assertThat(CommitsDetectedCodec.decode(CommitsDetectedCodec.encode(original))).isEqualTo(original);
+    }
+
+    @Provide
+    Arbitrary<CommitRecord> records() {
+        Arbitrary<String> text = Arbitraries.strings().ofMaxLength(40);
+        Arbitrary<Map<String, String>> metadata = Arbitraries.maps(text, text).ofMaxSize(4);
+        return net.jqwik.api.Combinators.combine(Arbitraries.integers().between(1, 1 << 20), text, text, metadata,
+                        Arbitraries.longs().between(-62135596800L, 4102444800L), Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, 1))
+                .as((n, committer, msg, meta, date, parents, version) -> new CommitRecord(commitId(n),
+                        Stream.iterate(n + 1, p -> p + 1).limit(parents).map(p -> commitId(p)).toList(), committer, msg,
+                        n % 5 == 0 ? Optional.empty() : Optional.of(io.lakemirror.domain.MetaRangeId.of(commitId(n).value())),
+                        Instant.ofEpochSecond(date), meta, n, version));
+    }
+
+    static Stream<Arguments> malformed() throws Exception {
+        String valid = CommitsDetectedCodec.encode(message(Optional.of(commitId(1)), List.of(commit(1)), Optional.empty()));
+        return Stream.of(
+                Arguments.of("not json {", "not JSON"),
+                Arguments.of("[]", "must be a JSON object"),
+                Arguments.of("{}", "message.schema_version is missing"),
+                Arguments.of(with(valid, n -> n.put("schema_version", 2)), "schema_version 2 is not supported"),
+                Arguments.of(with(valid, n -> n.put("type", "other")), "is not commits_detected"),
+                Arguments.of(with(valid, n -> n.remove("sequence")), "message.sequence is missing"),
+                Arguments.of(with(valid, n -> n.put("sequence", "seven")), "message.sequence must be an integer"),
+                Arguments.of(with(valid, n -> n.put("branch", "bad/branch")), "invalid branch id"),
+                Arguments.of(with(valid, n -> n.put("head", "xyz")), "invalid commit id"),
+                Arguments.of(with(valid, n -> ((ObjectNode) n.get("commits").get(0)).remove("committer")),
+                        "message.commits[0].committer is missing"),
+                Arguments.of(with(valid, n -> n.put("sensed_at", "yesterday")), "message is invalid"));
+    }
+
+    private static String with(String json, java.util.function.Consumer<ObjectNode> edit) throws Exception {
+        ObjectNode node = (ObjectNode) JSON.readTree(json);
+        edit.accept(node);
+        return JSON.writeValueAsString(node);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("malformed")
+    void decode_shouldExplainWhatIsWrong_whenTheMessageIsMalformed(String body, String expected) {
+        assertThatThrownBy(() -> CommitsDetectedCodec.decode(body))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining(expected);
+    }
+}

@@ -1,0 +1,8 @@
+package io.lakemirror.store;
+
+class InMemoryMirrorsDatabaseTest extends MirrorsDatabaseContract {
+    @Override
+    protected MirrorsDatabase newDatabase() {
+        return new InMemoryMirrorsDatabase();
+    }
+}

@@ -1,0 +1,8 @@
+package io.lakemirror.store;
+
+class InMemoryRefstoreTest extends RefstoreContract {
+    @Override
+    protected Refstore newRefstore() {
+        return new InMemoryRefstore();
+    }
+}

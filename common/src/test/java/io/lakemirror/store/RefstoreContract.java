@@ -1,0 +1,82 @@
+package io.lakemirror.store;
+
+import static io.lakemirror.store.StoreFixtures.T0;
+import static io.lakemirror.store.StoreFixtures.commit;
+import static io.lakemirror.store.StoreFixtures.commitId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakemirror.domain.CommitId;
+import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.StorageNamespace;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link Refstore} must have; {@link #newRefstore()} returns an empty, isolated store. */
+public abstract class RefstoreContract {
+    private static final MirrorId MIRROR = MirrorId.of("m1");
+    protected Refstore refstore;
+
+    protected abstract Refstore newRefstore();
+
+    @BeforeEach
+    void setUpRefstore() {
+        refstore = newRefstore();
+    }
+
+    @Test
+    void putCommits_shouldStoreRecordsExactly() {
+        CommitRecord merge = commit(3, 1, 2);
+
+        refstore.putCommits(MIRROR, List.of(commit(1), commit(2), merge));
+
+        Map<CommitId, Refstore.StoredCommit> found = refstore.getCommits(MIRROR, List.of(commitId(3), commitId(9)));
+        assertThat(found).containsOnlyKeys(commitId(3));
+        assertThat(found.get(commitId(3)).commit()).isEqualTo(merge);
+        assertThat(found.get(commitId(3)).promoted()).isFalse();
+    }
+
+    @Test
+    void putCommits_shouldNotClearThePromotedFlag_whenRepeated() {
+        refstore.putCommits(MIRROR, List.of(commit(1)));
+        refstore.markPromoted(MIRROR, List.of(commitId(1), commitId(42)));
+
+        refstore.putCommits(MIRROR, List.of(commit(1)));
+
+        assertThat(refstore.getCommits(MIRROR, List.of(commitId(1))).get(commitId(1)).promoted()).isTrue();
+        assertThat(refstore.getCommits(MIRROR, List.of(commitId(42)))).isEmpty();
+    }
+
+    @Test
+    void getCommits_shouldHandleManyIdsAtOnce() {
+        List<CommitRecord> many = IntStream.range(1, 301).mapToObj(n -> commit(n, n - 1)).toList();
+        refstore.putCommits(MIRROR, many);
+
+        assertThat(refstore.getCommits(MIRROR, many.stream().map(CommitRecord::id).toList())).hasSize(300);
+    }
+
+    @Test
+    void commits_shouldBeSeparatedPerMirror_andRemovedWithIt() {
+        refstore.putCommits(MIRROR, List.of(commit(1)));
+        refstore.putCommits(MirrorId.of("m2"), List.of(commit(2)));
+
+        refstore.deleteMirror(MIRROR);
+
+        assertThat(refstore.getCommits(MIRROR, List.of(commitId(1)))).isEmpty();
+        assertThat(refstore.getCommits(MirrorId.of("m2"), List.of(commitId(2)))).hasSize(1);
+    }
+
+    @Test
+    void presence_shouldBeRememberedPerNamespace() {
+        StorageNamespace a = StorageNamespace.of("s3://bucket/a");
+        StorageNamespace b = StorageNamespace.of("s3://bucket/b");
+
+        refstore.recordPresent(a, List.of("r1", "r2"), T0);
+
+        assertThat(refstore.knownPresent(a, List.of("r1", "r3"))).containsExactly("r1");
+        assertThat(refstore.knownPresent(b, List.of("r1"))).isEmpty();
+    }
+}
