@@ -1,0 +1,591 @@
+package io.lakemirror.testkit;
+
+import io.lakemirror.config.ConfigLoader;
+import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.domain.Region;
+import io.lakemirror.testserver.LakeFsTestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * N regions (default two) of the replication service's surroundings on one machine, for
+ * integration tests and the local sandbox:
+ *
+ * <ul>
+ *   <li>one S3Mock holding a bucket per region, with a {@link BucketReplicator} between every
+ *       ordered pair of regions (whole bucket or the configured prefixes);</li>
+ *   <li>one ElasticMQ holding each region's FIFO commits queue and its FIFO dead-letter queue;</li>
+ *   <li>one dynoxide process whose tables play the global mirrors table (every region reads and
+ *       writes the same table) and each region's refstore table;</li>
+ *   <li>a lakeFS test server per region storing into that region's bucket, each with the same
+ *       replication user and keys;</li>
+ *   <li>a {@link ReplicationConfig} per region pointing at all of it.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (World world = World.builder().regions("us-east-1", "eu-west-1").start()) {
+ *     World.Site a = world.site("us-east-1");
+ *     ReplicationConfig config = a.config();
+ *     world.replicator("us-east-1", "eu-west-1").holdBack(".*_lakefs/" + rangeId);
+ * }
+ * }</pre>
+ *
+ * The servers start in parallel; the startup time of each part is logged at INFO and kept in
+ * {@link #startupTimes()}. Close is bounded and stops everything the world started.
+ */
+public final class World implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(World.class);
+
+    /** Replication user created on every lakeFS test server. */
+    public static final String REPLICATION_USER = "replication";
+    public static final String REPLICATION_ACCESS_KEY_ID = "AKIALAKEMIRRORREPLIC";
+    public static final String REPLICATION_SECRET_ACCESS_KEY = "lakemirror-replication-secret-access-key";
+    public static final String ENCRYPT_SECRET_KEY = "lakemirror-test-encrypt-secret-key";
+
+    private final Builder settings;
+    private final List<Site> sites = new ArrayList<>();
+    private final Map<String, BucketReplicator> replicators = new LinkedHashMap<>();
+    private final Map<String, Duration> startupTimes = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final ReplicaLedger ledger = new ReplicaLedger();
+    private final List<LakeFsTestServer> lakeFsServers = Collections.synchronizedList(new ArrayList<>());
+    private S3Mock s3Mock;
+    private ElasticMq elasticMq;
+    private Dynoxide dynoxide;
+    private DynamoDbClient dynamoDb;
+    private DynamoDbStreamsClient dynamoDbStreams;
+    private Thread shutdownHook;
+    private volatile boolean closed;
+
+    private World(Builder settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- startup
+
+    private World start() {
+        long started = System.nanoTime();
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService starter = Executors.newFixedThreadPool(Math.max(4, settings.regions.size() + 3), r -> {
+            Thread t = new Thread(r, "world-start-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        shutdownHook = new Thread(this::close, "world-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // Each part starts as soon as what it needs is up: lakeFS and the buckets need S3 only, the
+        // queues SQS only; S3Mock and ElasticMQ (seconds of class loading each) run side by side.
+        CompletableFuture<S3Mock> s3 = timed("s3mock", S3Mock::start, starter);
+        CompletableFuture<ElasticMq> sqs = timed("elasticmq", ElasticMq::start, starter);
+        CompletableFuture<Dynoxide> dynamo = timed("dynoxide", () -> settings.dynoxideBinary == null
+                ? Dynoxide.start() : Dynoxide.start(settings.dynoxideBinary, Duration.ofSeconds(20)), starter);
+        List<CompletableFuture<?>> launched = new ArrayList<>(List.of(s3, sqs, dynamo));
+        Map<Region, CompletableFuture<LakeFsTestServer>> lakeFs = new LinkedHashMap<>();
+        if (settings.lakeFs) {
+            for (Region region : settings.regions) {
+                CompletableFuture<LakeFsTestServer> server = s3.thenApplyAsync(
+                        m -> timed("lakefs " + region, () -> startLakeFs(region, m)), starter);
+                server.thenAccept(lakeFsServers::add);
+                launched.add(server);
+                lakeFs.put(region, server);
+            }
+        }
+        CompletableFuture<Void> buckets = s3.thenAcceptAsync(m -> timed("buckets", () -> {
+            settings.regions.forEach(r -> m.createBucket(settings.bucket(r)));
+            return null;
+        }), starter);
+        CompletableFuture<Map<Region, ElasticMq.FifoQueue>> queueFutures = sqs.thenApplyAsync(mq -> timed("queues", () -> {
+            Map<Region, ElasticMq.FifoQueue> created = new LinkedHashMap<>();
+            settings.regions.forEach(r -> created.put(r, mq.createFifoQueue(settings.queueName(r), settings.dlqName(r),
+                    settings.maxReceiveCount)));
+            return created;
+        }), starter);
+        launched.add(buckets);
+        launched.add(queueFutures);
+        try {
+            s3Mock = join(s3);
+            elasticMq = join(sqs);
+            dynoxide = join(dynamo);
+            dynamoDb = DynoxideCompat.dynamoDb(dynoxide.endpoint(), LocalAws.SIGNING_REGION);
+            dynamoDbStreams = DynoxideCompat.streams(dynoxide.endpoint(), LocalAws.SIGNING_REGION);
+            join(buckets);
+            timed("replicators", () -> {
+                startReplicators();
+                return null;
+            });
+            Map<Region, ElasticMq.FifoQueue> queues = join(queueFutures);
+            Map<Region, LakeFsTestServer> servers = new LinkedHashMap<>();
+            lakeFs.forEach((region, future) -> servers.put(region, join(future)));
+            timed("configs", () -> {
+                for (Region region : settings.regions) {
+                    Map<String, Object> values = configValues(region, servers, queues);
+                    sites.add(new Site(region, settings.bucket(region), servers.get(region), queues.get(region),
+                            settings.refstoreTable(region), Collections.unmodifiableMap(values), ConfigLoader.fromMap(values)));
+                }
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            LOG.error("World did not start ({}); stopping what did", e.toString());
+            // Parts still starting in parallel are waited for, so that close() stops them too.
+            CompletableFuture.allOf(launched.toArray(CompletableFuture[]::new))
+                    .completeOnTimeout(null, 60, TimeUnit.SECONDS).exceptionally(t -> null).join();
+            s3Mock = s3.isDone() && !s3.isCompletedExceptionally() ? s3.join() : s3Mock;
+            elasticMq = sqs.isDone() && !sqs.isCompletedExceptionally() ? sqs.join() : elasticMq;
+            dynoxide = dynamo.isDone() && !dynamo.isCompletedExceptionally() ? dynamo.join() : dynoxide;
+            close();
+            throw e;
+        } finally {
+            starter.shutdownNow();
+        }
+        startupTimes.put("total", Duration.ofNanos(System.nanoTime() - started));
+        LOG.info("World of {} region(s) {} started in {} ms ({})", settings.regions.size(), settings.regions,
+                startupTimes.get("total").toMillis(), startupTimes.entrySet().stream()
+                        .filter(e -> !e.getKey().equals("total"))
+                        .map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms")
+                        .collect(Collectors.joining(", ")));
+        return this;
+    }
+
+    private LakeFsTestServer startLakeFs(Region region, S3Mock s3) {
+        return LakeFsTestServer.builder()
+                .s3Endpoint(s3.endpoint())
+                .s3Region(region.value())
+                .s3Credentials(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)
+                .adminUser(settings.replicationUser, settings.replicationAccessKeyId, settings.replicationSecretAccessKey)
+                .rbac(false)
+                .start();
+    }
+
+    private void startReplicators() {
+        long seed = settings.replicationSeed;
+        for (Region from : settings.regions) {
+            for (Region to : settings.regions) {
+                if (from.equals(to)) {
+                    continue;
+                }
+                BucketReplicator replicator = BucketReplicator.builder(s3Mock.client())
+                        .name(from + "->" + to)
+                        .source(settings.bucket(from))
+                        .destination(settings.bucket(to))
+                        .prefixes(settings.replicatedPrefixes)
+                        .delays(settings.replicationDelays)
+                        .seed(seed++)
+                        .pollInterval(settings.replicationPollInterval)
+                        .replicateDeletes(settings.replicateDeletes)
+                        .ledger(ledger)
+                        .start();
+                replicators.put(from + "->" + to, replicator);
+            }
+        }
+    }
+
+    private Map<String, Object> configValues(Region region, Map<Region, LakeFsTestServer> servers,
+                                             Map<Region, ElasticMq.FifoQueue> queues) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("region", region.value());
+        v.put("organization_id", settings.organizationId);
+        v.put("regional_endpoint", lakeFsEndpoint(region, servers).toString());
+        Map<String, String> dst = new LinkedHashMap<>();
+        settings.regions.stream().filter(r -> !r.equals(region))
+                .forEach(r -> dst.put(r.value(), lakeFsEndpoint(r, servers).toString()));
+        v.put("dst_endpoints", dst);
+        v.put("lakefs.access_key_id", settings.replicationAccessKeyId);
+        v.put("lakefs.secret_access_key", settings.replicationSecretAccessKey);
+        v.put("mirrors_database.type", "dynamodb");
+        v.put("mirrors_database.dynamodb.table_name", settings.mirrorsTable);
+        v.put("mirrors_database.dynamodb.endpoint", dynoxide.endpoint().toString());
+        v.put("refstore_database.type", "dynamodb");
+        v.put("refstore_database.dynamodb.table_name", settings.refstoreTable(region));
+        v.put("refstore_database.dynamodb.endpoint", dynoxide.endpoint().toString());
+        v.put("blockstore.type", "s3");
+        v.put("blockstore.s3.endpoint", s3Mock.endpoint().toString());
+        v.put("blockstore.s3.force_path_style", true);
+        v.put("queue.type", "sqs");
+        v.put("queue.sqs.endpoint", elasticMq.endpoint().toString());
+        Map<String, String> urls = new LinkedHashMap<>();
+        queues.forEach((r, q) -> urls.put(r.value(), q.url()));
+        v.put("queue.sqs.queue_urls", urls);
+        v.put("aws.access_key_id", LocalAws.ACCESS_KEY_ID);
+        v.put("aws.secret_access_key", LocalAws.SECRET_ACCESS_KEY);
+        v.put("auth.encrypt.secret_key", ENCRYPT_SECRET_KEY);
+        v.put("listen_address", "127.0.0.1:0");
+        v.put("change_feed.poll_interval", "50ms");
+        v.put("commit_sensor.process_branches_duration", "500ms");
+        v.put("mirrors_manager.process_mirrors_interval_duration", "1s");
+        v.put("validator.run_interval", "1s");
+        v.put("validator.cooldown_on_missing", "1s");
+        v.put("validator.cooldown_on_error", "1s");
+        v.putAll(settings.configOverrides);
+        return v;
+    }
+
+    private static URI lakeFsEndpoint(Region region, Map<Region, LakeFsTestServer> servers) {
+        LakeFsTestServer server = servers.get(region);
+        // Without lakeFS the configuration still needs URLs; port 1 refuses every connection.
+        return server != null ? server.endpoint() : URI.create("http://127.0.0.1:1");
+    }
+
+    private <T> CompletableFuture<T> timed(String part, Supplier<T> task, ExecutorService executor) {
+        return CompletableFuture.supplyAsync(() -> timed(part, task), executor);
+    }
+
+    private <T> T timed(String part, Supplier<T> task) {
+        long t0 = System.nanoTime();
+        T result = task.get();
+        startupTimes.put(part, Duration.ofNanos(System.nanoTime() - t0));
+        return result;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** The regions, in the order given to the builder. */
+    public List<Region> regions() {
+        return List.copyOf(settings.regions);
+    }
+
+    /** Everything of one region. */
+    public Site site(String region) {
+        return site(Region.of(region));
+    }
+
+    public Site site(Region region) {
+        return sites.stream().filter(s -> s.region.equals(region)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("region " + region + " is not in this world " + settings.regions));
+    }
+
+    public List<Site> sites() {
+        return List.copyOf(sites);
+    }
+
+    /** The configuration of the service in {@code region}. */
+    public ReplicationConfig config(String region) {
+        return site(region).config();
+    }
+
+    /** The replicator copying {@code from}'s bucket into {@code to}'s. */
+    public BucketReplicator replicator(String from, String to) {
+        BucketReplicator replicator = replicators.get(Region.of(from) + "->" + Region.of(to));
+        if (replicator == null) {
+            throw new IllegalArgumentException("no replication " + from + " -> " + to + " in this world " + settings.regions);
+        }
+        return replicator;
+    }
+
+    public List<BucketReplicator> replicators() {
+        return List.copyOf(replicators.values());
+    }
+
+    /** The table playing the global mirrors table (created by the service, not by the world). */
+    public String mirrorsTable() {
+        return settings.mirrorsTable;
+    }
+
+    public String organizationId() {
+        return settings.organizationId;
+    }
+
+    /** S3 client of the shared S3Mock (path style); owned by the world. */
+    public S3Client s3() {
+        return s3Mock.client();
+    }
+
+    /** SQS client of the shared ElasticMQ; owned by the world. */
+    public SqsClient sqs() {
+        return elasticMq.client();
+    }
+
+    /** DynamoDB client of dynoxide whose stream ARNs KCL accepts; owned by the world. */
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** DynamoDB Streams client with both dynoxide shims, for KCL; owned by the world. */
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams;
+    }
+
+    public S3Mock s3Mock() {
+        return s3Mock;
+    }
+
+    public ElasticMq elasticMq() {
+        return elasticMq;
+    }
+
+    public Dynoxide dynoxide() {
+        return dynoxide;
+    }
+
+    /** Replication user's access key pair, valid on every lakeFS test server. */
+    public String replicationAccessKeyId() {
+        return settings.replicationAccessKeyId;
+    }
+
+    public String replicationSecretAccessKey() {
+        return settings.replicationSecretAccessKey;
+    }
+
+    /** How long each part took to start, and {@code total}. */
+    public Map<String, Duration> startupTimes() {
+        synchronized (startupTimes) {
+            return Map.copyOf(startupTimes);
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /** Stops replicators, lakeFS servers, ElasticMQ, S3Mock and dynoxide, each bounded. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long started = System.nanoTime();
+        List<AutoCloseable> parts = new ArrayList<>(replicators.values());
+        synchronized (lakeFsServers) {
+            parts.addAll(lakeFsServers);
+        }
+        parts.add(dynamoDbStreams);
+        parts.add(dynamoDb);
+        parts.add(elasticMq);
+        parts.add(s3Mock);
+        parts.add(dynoxide);
+        List<String> failures = new ArrayList<>();
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                failures.add(part + ": " + e);
+            }
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook calls close() again, which returns at once.
+            }
+        }
+        if (failures.isEmpty()) {
+            LOG.info("World of {} stopped in {} ms", settings.regions, (System.nanoTime() - started) / 1_000_000);
+        } else {
+            LOG.warn("World of {} stopped in {} ms; {} part(s) failed to close: {}", settings.regions,
+                    (System.nanoTime() - started) / 1_000_000, failures.size(), failures);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "World" + settings.regions + (closed ? "[closed]" : "");
+    }
+
+    /**
+     * One region of the world.
+     *
+     * @param lakeFs the region's lakeFS test server; null when the world was built without lakeFS
+     * @param configValues the dotted keys {@link #config()} was loaded from (e.g. to write a YAML file)
+     */
+    public record Site(Region region, String bucket, LakeFsTestServer lakeFs, ElasticMq.FifoQueue commitsQueue,
+                       String refstoreTable, Map<String, Object> configValues, ReplicationConfig config) {
+
+        /** lakeFS endpoint without {@code /api/v1}. */
+        public URI lakeFsEndpoint() {
+            if (lakeFs == null) {
+                throw new IllegalStateException("this world was built without lakeFS servers");
+            }
+            return lakeFs.endpoint();
+        }
+
+        /** {@code s3://<bucket>/<path>}: a storage namespace in this region's bucket. */
+        public String storageNamespace(String path) {
+            return "s3://" + bucket + "/" + path;
+        }
+    }
+
+    /** Configures a {@link World}. */
+    public static final class Builder {
+        private final List<Region> regions = new ArrayList<>(List.of(Region.of("us-east-1"), Region.of("eu-west-1")));
+        private String organizationId = "lakemirror-test";
+        private String bucketPrefix = "lakemirror-";
+        private String mirrorsTable = "lakemirror-mirrors";
+        private String replicationUser = REPLICATION_USER;
+        private String replicationAccessKeyId = REPLICATION_ACCESS_KEY_ID;
+        private String replicationSecretAccessKey = REPLICATION_SECRET_ACCESS_KEY;
+        private final List<String> replicatedPrefixes = new ArrayList<>();
+        private DelayDistribution replicationDelays = DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(200));
+        private long replicationSeed = 1;
+        private Duration replicationPollInterval = Duration.ofMillis(25);
+        private boolean replicateDeletes;
+        private int maxReceiveCount = 5;
+        private boolean lakeFs = true;
+        private java.nio.file.Path dynoxideBinary;
+        private final Map<String, Object> configOverrides = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The regions (at least one; default us-east-1 and eu-west-1). */
+        public Builder regions(String... regions) {
+            if (regions.length == 0) {
+                throw new IllegalArgumentException("a world needs at least one region");
+            }
+            List<Region> parsed = new ArrayList<>();
+            for (String r : regions) {
+                Region region = Region.of(r);
+                if (parsed.contains(region)) {
+                    throw new IllegalArgumentException("region " + r + " is listed twice");
+                }
+                parsed.add(region);
+            }
+            this.regions.clear();
+            this.regions.addAll(parsed);
+            return this;
+        }
+
+        public Builder organizationId(String organizationId) {
+            this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
+            return this;
+        }
+
+        /** Buckets are named {@code <prefix><region>}; default prefix {@code lakemirror-}. */
+        public Builder bucketPrefix(String prefix) {
+            this.bucketPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        public Builder mirrorsTable(String table) {
+            this.mirrorsTable = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** The replication user created on every lakeFS server, with one key pair for all of them. */
+        public Builder replicationUser(String userId, String accessKeyId, String secretAccessKey) {
+            this.replicationUser = Objects.requireNonNull(userId, "userId");
+            this.replicationAccessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
+            this.replicationSecretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+            return this;
+        }
+
+        /** Replicate only these key prefixes between buckets (default: whole buckets). */
+        public Builder replicatedPrefixes(String... prefixes) {
+            this.replicatedPrefixes.addAll(List.of(prefixes));
+            return this;
+        }
+
+        /** Delay of each bucket copy; default uniform 0..200 ms. */
+        public Builder replicationDelays(DelayDistribution delays) {
+            this.replicationDelays = Objects.requireNonNull(delays, "delays");
+            return this;
+        }
+
+        /** Seed of the first replicator's delays (each further replicator gets the next number). */
+        public Builder replicationSeed(long seed) {
+            this.replicationSeed = seed;
+            return this;
+        }
+
+        public Builder replicationPollInterval(Duration interval) {
+            this.replicationPollInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        public Builder replicateDeletes(boolean replicate) {
+            this.replicateDeletes = replicate;
+            return this;
+        }
+
+        /** Receives before a commits message moves to the dead-letter queue; default 5. */
+        public Builder maxReceiveCount(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + count);
+            }
+            this.maxReceiveCount = count;
+            return this;
+        }
+
+        /** Leaves out the lakeFS test servers (configurations then point at a closed port). */
+        public Builder withoutLakeFs() {
+            this.lakeFs = false;
+            return this;
+        }
+
+        /** The dynoxide binary; default {@link DynoxideBinary#resolve()}. */
+        public Builder dynoxideBinary(java.nio.file.Path binary) {
+            this.dynoxideBinary = binary;
+            return this;
+        }
+
+        /**
+         * Sets a configuration key (dotted name, as in the YAML file) in every region's
+         * configuration, over the world's defaults; a {@code null} value removes the key.
+         */
+        public Builder config(String key, Object value) {
+            this.configOverrides.put(Objects.requireNonNull(key, "key"), value);
+            return this;
+        }
+
+        String bucket(Region region) {
+            return bucketPrefix + region.value();
+        }
+
+        String queueName(Region region) {
+            return "lakemirror-commits-" + region.value() + ".fifo";
+        }
+
+        String dlqName(Region region) {
+            return "lakemirror-commits-" + region.value() + "-dlq.fifo";
+        }
+
+        String refstoreTable(Region region) {
+            return "lakemirror-refstore-" + region.value();
+        }
+
+        /** Starts every part; on failure stops what started and rethrows. */
+        public World start() {
+            return new World(this).start();
+        }
+    }
+
+}
