@@ -1,0 +1,458 @@
+package io.lakemirror.it.audit;
+
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitId;
+import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.MetaRangeId;
+import io.lakemirror.domain.NotFoundException;
+import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.graveler.GravelerReader;
+import io.lakemirror.graveler.RangeInfo;
+import io.lakemirror.lakefs.Branch;
+import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.LogRequest;
+import io.lakemirror.lakefs.Page;
+import io.lakemirror.lakefs.PageRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * An independent judge of mirrors. It trusts nothing of the replication pipeline: it reads only the
+ * source lakeFS, the mirror lakeFS and the mirror's bucket (with the lakeFS client and the graveler
+ * codec, nothing else of this project), and checks the invariants of DESIGN.md §8:
+ *
+ * <ul>
+ *   <li>I1 never ahead: every mirror head's metarange and ranges are in the mirror namespace, on
+ *       every change and re-checked periodically (a range deleted later is caught too);</li>
+ *   <li>I2 provenance: every mirror head was a head of the same source branch;</li>
+ *   <li>I3 monotonic: a mirror branch moves only to descendants, unless the source moved sideways
+ *       or was deleted after the mirror's previous head;</li>
+ *   <li>I5 same IDs: every mirror commit exists on the source with identical fields and hashes to its ID;</li>
+ *   <li>I6 read-only: the mirror repository is read-only and holds only source commits and branches;</li>
+ *   <li>I4 liveness, at the end: {@link #awaitConvergence}.</li>
+ * </ul>
+ *
+ * Source heads are observed by polling and, for heads too short-lived to be polled, by
+ * {@link #witness} calls from the workload that made them.
+ */
+public final class Auditor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
+    private static final Duration RECHECK_FILES = Duration.ofSeconds(1);
+
+    private final S3Client s3;
+    private final Duration pollInterval;
+    private final Map<String, MirrorAudit> mirrors = new LinkedHashMap<>();
+    private final List<Violation> violations = new CopyOnWriteArrayList<>();
+    private final Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong clock = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private final AtomicLong pollFailures = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+    private Instant lastFileRecheck = Instant.EPOCH;
+
+    public Auditor(S3Client mirrorBuckets, List<AuditedMirror> audited, Duration pollInterval) {
+        this.s3 = mirrorBuckets;
+        this.pollInterval = pollInterval;
+        audited.forEach(m -> mirrors.put(m.name(), new MirrorAudit(m)));
+    }
+
+    /** Starts auditing continuously on a background thread. */
+    public synchronized Auditor start() {
+        running = true;
+        thread = new Thread(this::loop, "auditor");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Tells the auditor that a source branch had this head (empty: deleted), as the workload just made it. */
+    public void witness(String mirrorName, BranchId branch, Optional<CommitId> head) {
+        MirrorAudit audit = mirrors.get(mirrorName);
+        synchronized (audit) {
+            audit.sourceEvent(branch, head);
+        }
+    }
+
+    /** Witnesses a source head for every audited mirror of {@code sourceRepository}. */
+    public void witnessSource(io.lakemirror.domain.RepositoryId sourceRepository, BranchId branch, Optional<CommitId> head) {
+        for (MirrorAudit audit : mirrors.values()) {
+            if (audit.mirror.source().equals(sourceRepository)) {
+                synchronized (audit) {
+                    audit.sourceEvent(branch, head);
+                }
+            }
+        }
+    }
+
+    public List<Violation> violations() {
+        return List.copyOf(violations);
+    }
+
+    /** How many complete audit rounds ran. */
+    public long rounds() {
+        return rounds.get();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                auditOnce();
+            } catch (RuntimeException e) {
+                pollFailures.incrementAndGet();
+                LOG.debug("audit round failed (faults may be injected): {}", e.toString());
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One round over every mirror; public so tests without a background thread can drive it. */
+    public void auditOnce() {
+        boolean recheck = Instant.now().isAfter(lastFileRecheck.plus(RECHECK_FILES));
+        for (MirrorAudit audit : mirrors.values()) {
+            synchronized (audit) {
+                audit.round(recheck);
+            }
+        }
+        if (recheck) {
+            lastFileRecheck = Instant.now();
+        }
+        rounds.incrementAndGet();
+    }
+
+    /**
+     * I4: waits until every mirror branch equals its source branch (same branches, same heads, same
+     * logs), auditing meanwhile; records a violation naming what differs if that does not happen in time.
+     */
+    public boolean awaitConvergence(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String difference = "";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                auditOnce();
+                difference = differences();
+                if (difference.isEmpty()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                difference = "cannot compare: " + e;
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        report("I4", "*", "*", "mirrors did not converge within " + timeout.toSeconds() + " s: " + difference);
+        return false;
+    }
+
+    /** What differs between sources and mirrors now; empty when every mirror equals its source. */
+    public String differences() {
+        List<String> out = new ArrayList<>();
+        for (MirrorAudit audit : mirrors.values()) {
+            AuditedMirror m = audit.mirror;
+            Map<BranchId, CommitId> source = heads(m.sourceLakeFs(), m.source());
+            Map<BranchId, CommitId> mirror = heads(m.mirrorLakeFs(), m.mirror());
+            if (!source.equals(mirror)) {
+                out.add(m.name() + ": source heads " + source + " but mirror heads " + mirror);
+                continue;
+            }
+            for (Map.Entry<BranchId, CommitId> branch : source.entrySet()) {
+                List<CommitId> sourceLog = log(m.sourceLakeFs(), m.source(), branch.getValue());
+                List<CommitId> mirrorLog = log(m.mirrorLakeFs(), m.mirror(), branch.getValue());
+                if (!sourceLog.equals(mirrorLog)) {
+                    out.add(m.name() + "/" + branch.getKey() + ": logs differ (source " + sourceLog.size()
+                            + " commits, mirror " + mirrorLog.size() + ")");
+                }
+            }
+        }
+        return String.join("; ", out);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("auditor stopped after {} rounds, {} failed polls, {} violations", rounds.get(),
+                pollFailures.get(), violations.size());
+    }
+
+    private void report(String invariant, String mirror, String branch, String detail) {
+        if (reported.add(invariant + mirror + branch + detail)) {
+            Violation v = new Violation(invariant, mirror, branch, detail, Instant.now());
+            violations.add(v);
+            LOG.error("VIOLATION {}", v);
+        }
+    }
+
+    private static Map<BranchId, CommitId> heads(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo) {
+        return Page.all(after -> lakeFs.listBranches(repo, PageRequest.largest().after(after), true))
+                .collect(Collectors.toMap(Branch::id, Branch::commitId, (a, b) -> a, java.util.TreeMap::new));
+    }
+
+    private static List<CommitId> log(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo, CommitId head) {
+        List<CommitId> ids = new ArrayList<>();
+        LogRequest request = LogRequest.first(1000);
+        while (true) {
+            Page<CommitRecord> page = lakeFs.logCommits(repo, head.asRef(), request);
+            page.results().forEach(c -> ids.add(c.id()));
+            if (!page.hasMore()) {
+                return ids;
+            }
+            request = request.next(page);
+        }
+    }
+
+    /** Whether {@code ancestor} is reachable from {@code head} (or equal to it) in {@code repo}. */
+    private static boolean isAncestor(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo, CommitId ancestor, CommitId head) {
+        if (ancestor.equals(head)) {
+            return true;
+        }
+        LogRequest request = LogRequest.first(1000).stopAt(ancestor.asRef());
+        while (true) {
+            Page<CommitRecord> page = lakeFs.logCommits(repo, head.asRef(), request);
+            for (CommitRecord c : page.results()) {
+                if (c.id().equals(ancestor)) {
+                    return true;
+                }
+            }
+            if (!page.hasMore()) {
+                return false;
+            }
+            request = request.next(page);
+        }
+    }
+
+    /** The audit state of one mirror; guarded by its own monitor. */
+    private final class MirrorAudit {
+        final AuditedMirror mirror;
+        /** Every source head seen per branch, in observation order; empty = deleted. */
+        final Map<BranchId, List<SourceEvent>> sourceHistory = new HashMap<>();
+        final Map<BranchId, CommitId> lastSourceHead = new HashMap<>();
+        final Map<BranchId, CommitId> mirrorHeads = new HashMap<>();
+        final Set<CommitId> verifiedCommits = new HashSet<>();
+        final Set<String> presentKeys = new HashSet<>();
+
+        MirrorAudit(AuditedMirror mirror) {
+            this.mirror = mirror;
+        }
+
+        void sourceEvent(BranchId branch, Optional<CommitId> head) {
+            List<SourceEvent> events = sourceHistory.computeIfAbsent(branch, b -> new ArrayList<>());
+            if (!events.isEmpty() && events.get(events.size() - 1).head().equals(head)) {
+                return;
+            }
+            events.add(new SourceEvent(head, clock.incrementAndGet()));
+            head.ifPresentOrElse(h -> lastSourceHead.put(branch, h), () -> lastSourceHead.remove(branch));
+        }
+
+        void round(boolean recheckFiles) {
+            Map<BranchId, CommitId> mirrorNow = heads(mirror.mirrorLakeFs(), mirror.mirror());
+            // The source is polled after the mirror, so every head the mirror shows already had its turn on the source.
+            Map<BranchId, CommitId> sourceNow = heads(mirror.sourceLakeFs(), mirror.source());
+            sourceNow.forEach((b, h) -> sourceEvent(b, Optional.of(h)));
+            for (BranchId gone : new ArrayList<>(lastSourceHead.keySet())) {
+                if (!sourceNow.containsKey(gone)) {
+                    sourceEvent(gone, Optional.empty());
+                }
+            }
+            checkReadOnly();
+            for (Map.Entry<BranchId, CommitId> e : mirrorNow.entrySet()) {
+                BranchId branch = e.getKey();
+                CommitId head = e.getValue();
+                CommitId previous = mirrorHeads.get(branch);
+                if (!head.equals(previous)) {
+                    checkProvenance(branch, head);
+                    if (previous != null) {
+                        checkMonotonic(branch, previous, head);
+                    }
+                    checkFiles(branch, head, false);
+                    checkSameIds(branch, head);
+                    mirrorHeads.put(branch, head);
+                } else if (recheckFiles) {
+                    checkFiles(branch, head, true);
+                }
+            }
+            for (BranchId branch : new ArrayList<>(mirrorHeads.keySet())) {
+                if (!mirrorNow.containsKey(branch)) {
+                    CommitId previous = mirrorHeads.remove(branch);
+                    if (!sourceMovedAwayAfter(branch, previous, true)) {
+                        report("I3", mirror.name(), branch.value(), "mirror branch was deleted at " + previous
+                                + " although the source branch was not deleted after having that head");
+                    }
+                }
+            }
+        }
+
+        void checkReadOnly() {
+            if (!mirror.mirrorLakeFs().getRepository(mirror.mirror()).readOnly()) {
+                report("I6", mirror.name(), "*", "mirror repository " + mirror.mirror() + " is not read-only");
+            }
+        }
+
+        /** I2: the head was a head of the same source branch at some moment. */
+        void checkProvenance(BranchId branch, CommitId head) {
+            boolean seen = sourceHistory.getOrDefault(branch, List.of()).stream()
+                    .anyMatch(e -> e.head().equals(Optional.of(head)));
+            if (!seen) {
+                report("I2", mirror.name(), branch.value(), "mirror head " + head
+                        + " was never observed as a head of source branch " + branch);
+            }
+        }
+
+        /** I3: a move to a non-descendant is allowed only when the source itself moved sideways or was deleted. */
+        void checkMonotonic(BranchId branch, CommitId previous, CommitId head) {
+            if (isAncestor(mirror.mirrorLakeFs(), mirror.mirror(), previous, head)) {
+                return;
+            }
+            if (!sourceMovedAwayAfter(branch, previous, false)) {
+                report("I3", mirror.name(), branch.value(), "mirror moved from " + previous + " to " + head
+                        + ", not a descendant, and the source branch was never reset or deleted after " + previous);
+            }
+        }
+
+        /**
+         * Whether, after the source branch had head {@code from}, it was deleted, or (unless
+         * {@code deletionOnly}) pointed at a commit that does not descend from {@code from}.
+         */
+        boolean sourceMovedAwayAfter(BranchId branch, CommitId from, boolean deletionOnly) {
+            List<SourceEvent> events = sourceHistory.getOrDefault(branch, List.of());
+            long firstAt = events.stream().filter(e -> e.head().equals(Optional.of(from))).mapToLong(SourceEvent::order)
+                    .min().orElse(Long.MAX_VALUE);
+            for (SourceEvent e : events) {
+                if (e.order() <= firstAt) {
+                    continue;
+                }
+                if (e.head().isEmpty()) {
+                    return true;
+                }
+                if (!deletionOnly && !isAncestor(mirror.sourceLakeFs(), mirror.source(), from, e.head().get())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** I1: the head's metarange and every range it lists are in the mirror namespace. */
+        void checkFiles(BranchId branch, CommitId head, boolean recheck) {
+            CommitRecord commit = mirror.mirrorLakeFs().getCommit(mirror.mirror(), head.asRef());
+            if (commit.metaRangeId().isEmpty()) {
+                return;
+            }
+            MetaRangeId metaRange = commit.metaRangeId().get();
+            String metaKey = mirror.mirrorNamespace().metadataKey(metaRange);
+            byte[] bytes;
+            try {
+                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(mirror.mirrorNamespace().bucket()).key(metaKey));
+                bytes = object.asByteArray();
+            } catch (NoSuchKeyException e) {
+                report("I1", mirror.name(), branch.value(), "head " + head + ": metarange " + metaKey + " is missing");
+                return;
+            }
+            List<String> rangeKeys = new ArrayList<>();
+            Iterator<RangeInfo> ranges = GravelerReader.readMetaRange(ByteSource.of(metaKey, bytes));
+            ranges.forEachRemaining(r -> rangeKeys.add(mirror.mirrorNamespace().metadataKey(r.id())));
+            Set<String> missing = new LinkedHashSet<>();
+            for (String key : rangeKeys) {
+                if (!recheck && presentKeys.contains(key)) {
+                    continue;
+                }
+                if (exists(key)) {
+                    presentKeys.add(key);
+                } else {
+                    missing.add(key);
+                }
+            }
+            if (!missing.isEmpty()) {
+                report("I1", mirror.name(), branch.value(), "head " + head + ": " + missing.size() + " of "
+                        + rangeKeys.size() + " ranges missing, first " + missing.iterator().next());
+            }
+        }
+
+        private boolean exists(String key) {
+            try {
+                s3.headObject(b -> b.bucket(mirror.mirrorNamespace().bucket()).key(key));
+                return true;
+            } catch (NoSuchKeyException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+
+        /** I5: every mirror commit below the head equals the source's and hashes to its ID. */
+        void checkSameIds(BranchId branch, CommitId head) {
+            LogRequest request = LogRequest.first(1000);
+            while (true) {
+                Page<CommitRecord> page = mirror.mirrorLakeFs().logCommits(mirror.mirror(), head.asRef(), request);
+                for (CommitRecord onMirror : page.results()) {
+                    if (!verifiedCommits.contains(onMirror.id())) {
+                        verifyCommit(branch, onMirror);
+                    }
+                }
+                if (!page.hasMore()) {
+                    return;
+                }
+                request = request.next(page);
+            }
+        }
+
+        private void verifyCommit(BranchId branch, CommitRecord onMirror) {
+            CommitId computed = CommitIds.of(onMirror);
+            if (!computed.equals(onMirror.id())) {
+                report("I5", mirror.name(), branch.value(), "mirror commit " + onMirror.id() + " hashes to " + computed);
+            }
+            try {
+                CommitRecord onSource = mirror.sourceLakeFs().getCommit(mirror.source(), onMirror.id().asRef());
+                if (!onSource.equals(onMirror)) {
+                    report("I5", mirror.name(), branch.value(), "mirror commit " + onMirror.id()
+                            + " differs from the source's: " + onMirror + " vs " + onSource);
+                }
+            } catch (NotFoundException e) {
+                report("I5", mirror.name(), branch.value(), "mirror commit " + onMirror.id() + " does not exist on the source");
+            }
+            verifiedCommits.add(onMirror.id());
+        }
+    }
+
+    private record SourceEvent(Optional<CommitId> head, long order) {
+    }
+
+}

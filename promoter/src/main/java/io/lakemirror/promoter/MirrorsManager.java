@@ -1,0 +1,165 @@
+package io.lakemirror.promoter;
+
+import io.lakemirror.domain.NotFoundException;
+import io.lakemirror.domain.AlreadyExistsException;
+import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.ReplicationException;
+import io.lakemirror.domain.StaleWriteException;
+import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.Repository;
+import io.lakemirror.lakefs.RepositoryCreation;
+import io.lakemirror.store.MirrorRecord;
+import io.lakemirror.store.MirrorSpec;
+import io.lakemirror.store.MirrorState;
+import io.lakemirror.store.MirrorStatus;
+import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.Refstore;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and deletes the mirror repositories of this (destination) region and records their
+ * status: CREATING → ACTIVE (or FAILED), and on deletion DELETING → removed. Idempotent: it may run
+ * again for the same mirror at any time, and two managers may run it at once.
+ *
+ * <p>The mirror repository is marked as ours in its repository metadata (lakeFS lets metadata be
+ * written on read-only repositories), so that a repository of the same name created by someone else
+ * is never adopted, and never deleted.
+ */
+public final class MirrorsManager {
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorsManager.class);
+    /** Repository metadata key naming the mirror that owns a mirror repository. */
+    public static final String OWNER_KEY = "lakemirror.mirror_id";
+    static final String SOURCE_KEY = "lakemirror.source";
+
+    private static final Set<MirrorState> BEFORE_ACTIVE = EnumSet.of(MirrorState.CREATING);
+    private static final Set<MirrorState> BEFORE_DELETING = EnumSet.of(MirrorState.CREATING, MirrorState.ACTIVE, MirrorState.FAILED);
+
+    private final Region region;
+    private final MirrorsDatabase db;
+    private final Refstore refstore;
+    private final LakeFs lakeFs;
+    private final Clock clock;
+
+    public MirrorsManager(Region region, MirrorsDatabase db, Refstore refstore, LakeFs lakeFs, Clock clock) {
+        this.region = region;
+        this.db = db;
+        this.refstore = refstore;
+        this.lakeFs = lakeFs;
+        this.clock = clock;
+    }
+
+    /** Brings one mirror of this region to the state its spec asks for; mirrors of other regions are ignored. */
+    public void reconcile(MirrorId id) {
+        db.getMirror(id).ifPresent(this::reconcile);
+    }
+
+    public void reconcile(MirrorRecord mirror) {
+        MirrorSpec spec = mirror.spec();
+        if (!spec.destinationRegion().equals(region)) {
+            return;
+        }
+        if (spec.isDeleteRequested()) {
+            delete(mirror);
+        } else if (mirror.status().isEmpty() || mirror.state() == MirrorState.CREATING) {
+            create(mirror);
+        }
+    }
+
+    private void create(MirrorRecord mirror) {
+        MirrorSpec spec = mirror.spec();
+        if (mirror.status().isEmpty()) {
+            setStatus(spec.id(), MirrorState.CREATING, "creating the mirror repository", Set.of(), true);
+        }
+        try {
+            lakeFs.createRepository(RepositoryCreation.mirror(spec.name(), spec.storageNamespace(), spec.defaultBranch()));
+            lakeFs.setRepositoryMetadata(spec.name(), Map.of(OWNER_KEY, spec.id().value(),
+                    SOURCE_KEY, spec.sourceRepository() + "@" + spec.sourceRegion()));
+            LOG.info("created mirror repository {} for mirror {} ({})", spec.name(), spec.id(), spec.describe());
+        } catch (AlreadyExistsException e) {
+            Optional<String> problem = adoptionProblem(spec);
+            if (problem.isPresent()) {
+                LOG.warn("mirror {} ({}) failed: {}", spec.id(), spec.describe(), problem.get());
+                setStatus(spec.id(), MirrorState.FAILED, problem.get(), BEFORE_ACTIVE, true);
+                return;
+            }
+        } catch (ReplicationException e) {
+            if (e.isRetryable()) {
+                setStatus(spec.id(), MirrorState.CREATING, "creating the mirror repository failed, retrying: "
+                        + e.getMessage(), BEFORE_ACTIVE, true);
+                throw e;
+            }
+            LOG.warn("mirror {} ({}) failed: {}", spec.id(), spec.describe(), e.getMessage());
+            setStatus(spec.id(), MirrorState.FAILED, "cannot create the mirror repository: " + e.getMessage(),
+                    BEFORE_ACTIVE, true);
+            return;
+        }
+        setStatus(spec.id(), MirrorState.ACTIVE, "", BEFORE_ACTIVE, true);
+    }
+
+    /**
+     * Why an existing repository of the mirror's name cannot be this mirror's, or empty when it is
+     * (an earlier attempt, by this or another manager, created it).
+     */
+    private Optional<String> adoptionProblem(MirrorSpec spec) {
+        Repository existing = lakeFs.getRepository(spec.name());
+        String owner = lakeFs.getRepositoryMetadata(spec.name()).get(OWNER_KEY);
+        if (spec.id().value().equals(owner)) {
+            return Optional.empty();
+        }
+        boolean looksLikeOurAttempt = owner == null && existing.readOnly()
+                && existing.storageNamespace().equals(spec.storageNamespace().value())
+                && lakeFs.listBranches(spec.name(), io.lakemirror.lakefs.PageRequest.first(1), true).results().isEmpty();
+        if (looksLikeOurAttempt) {
+            // A previous attempt created it and stopped before marking it.
+            lakeFs.setRepositoryMetadata(spec.name(), Map.of(OWNER_KEY, spec.id().value(),
+                    SOURCE_KEY, spec.sourceRepository() + "@" + spec.sourceRegion()));
+            return Optional.empty();
+        }
+        return Optional.of("repository " + spec.name() + " already exists in region " + region
+                + (owner == null ? "" : " and belongs to mirror " + owner)
+                + "; choose another mirror name or delete that repository");
+    }
+
+    private void delete(MirrorRecord mirror) {
+        MirrorSpec spec = mirror.spec();
+        if (mirror.state() != MirrorState.DELETING) {
+            setStatus(spec.id(), MirrorState.DELETING, "deleting the mirror repository", BEFORE_DELETING, true);
+        }
+        if (ownsRepository(spec)) {
+            try {
+                lakeFs.deleteRepository(spec.name(), true);
+            } catch (NotFoundException e) {
+                LOG.trace("mirror repository {} was already gone", spec.name());
+            }
+        } else {
+            LOG.info("mirror {}: repository {} is not this mirror's; leaving it in place", spec.id(), spec.name());
+        }
+        refstore.deleteMirror(spec.id());
+        db.deleteMirror(spec.id());
+        LOG.info("deleted mirror {} ({})", spec.id(), spec.describe());
+    }
+
+    private boolean ownsRepository(MirrorSpec spec) {
+        try {
+            return spec.id().value().equals(lakeFs.getRepositoryMetadata(spec.name()).get(OWNER_KEY));
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    private void setStatus(MirrorId id, MirrorState state, String message, Set<MirrorState> from, boolean allowAbsent) {
+        try {
+            db.putStatus(new MirrorStatus(id, state, message, clock.instant()), from, allowAbsent);
+        } catch (StaleWriteException e) {
+            // Another manager moved the mirror on; its status stands, and the next pass re-reads it.
+            LOG.trace("mirror {}: status {} not written ({})", id, state, e.getMessage());
+        }
+    }
+}
