@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ComponentCommand.Api.class,
             ComponentCommand.All.class,
             ConfigCommand.class,
+            GravelerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
