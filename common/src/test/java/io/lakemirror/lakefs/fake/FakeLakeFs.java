@@ -1,6 +1,7 @@
 package io.lakemirror.lakefs.fake;
 
 import io.lakemirror.domain.AlreadyExistsException;
+import io.lakemirror.domain.AuthenticationException;
 import io.lakemirror.domain.AuthorizationException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
@@ -27,6 +28,7 @@ import io.lakemirror.lakefs.RepositoryCreation;
 import io.lakemirror.lakefs.Tag;
 import io.lakemirror.lakefs.User;
 import io.lakemirror.lakefs.UserId;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,6 +55,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,6 +107,10 @@ public final class FakeLakeFs implements LakeFs {
             Optional.of(new User(UserId.of("admin"), Instant.EPOCH, Optional.empty(), Optional.empty()));
     private volatile Optional<Map<UserId, List<Policy>>> policies = Optional.empty();
     private long metaRangeCounter;
+
+    /** The access key of the fake's one user; see {@link #as(String, String)}. */
+    public static final String ACCESS_KEY_ID = "AKIAFAKELAKEFSADMIN0";
+    public static final String SECRET_ACCESS_KEY = "fake-lakefs-admin-secret";
 
     /** A lakeFS whose commits are dated by the system clock. */
     public FakeLakeFs() {
@@ -274,6 +281,7 @@ public final class FakeLakeFs implements LakeFs {
         final TreeMap<BranchId, BranchRef> branches = new TreeMap<>();
         final Map<CommitId, CommitRecord> commits = new HashMap<>();
         final TreeMap<TagId, CommitId> tags = new TreeMap<>();
+        final Map<BranchId, Set<String>> staged = new HashMap<>();
 
         RepoState(Repository repository) {
             this.repository = repository;
@@ -338,7 +346,8 @@ public final class FakeLakeFs implements LakeFs {
     public Page<Repository> listRepositories(PageRequest page) {
         enter(LakeFsOperation.LIST_REPOSITORIES, null);
         synchronized (this) {
-            return namePage(repositories, page, RepositoryId::value).map(id -> repositories.get(id).repository);
+            return namePage(repositories, page, RepositoryId::value, keyOf(RepositoryId.RULE::accepts, RepositoryId::of),
+                    r -> true).map(id -> repositories.get(id).repository);
         }
     }
 
@@ -375,18 +384,8 @@ public final class FakeLakeFs implements LakeFs {
         enter(LakeFsOperation.LIST_BRANCHES, repository);
         synchronized (this) {
             RepoState repo = repo(repository, call("listBranches", repository));
-            NavigableMap<BranchId, BranchRef> visible = repo.branches;
-            if (!showHidden) {
-                TreeMap<BranchId, BranchRef> shown = new TreeMap<>();
-                repo.branches.forEach((id, ref) -> {
-                    if (!ref.hidden()) {
-                        shown.put(id, ref);
-                    }
-                });
-                visible = shown;
-            }
-            NavigableMap<BranchId, BranchRef> listed = visible;
-            return namePage(listed, page, BranchId::value).map(id -> new Branch(id, listed.get(id).head()));
+            return namePage(repo.branches, page, BranchId::value, keyOf(BranchId.RULE::accepts, BranchId::of),
+                    ref -> showHidden || !ref.hidden()).map(id -> new Branch(id, repo.branches.get(id).head()));
         }
     }
 
@@ -440,6 +439,7 @@ public final class FakeLakeFs implements LakeFs {
                         + NOT_RETRIED);
             }
             repo.branches.remove(branch);
+            repo.staged.remove(branch);
         }
     }
 
@@ -449,8 +449,12 @@ public final class FakeLakeFs implements LakeFs {
         synchronized (this) {
             String call = call("hardResetBranch", repository, "branch", branch, "ref", target, "force", force);
             RepoState repo = repo(repository, call);
-            checkWritable(repo, force, call);
             BranchRef current = branchRef(repo, branch, call);
+            checkWritable(repo, force, call);
+            if (!repo.staged.getOrDefault(branch, Set.of()).isEmpty()) {
+                throw new InvalidInputException(call + " failed with HTTP 400: dirty branch: uncommitted changes on "
+                        + branch + NOT_RETRIED);
+            }
             repo.branches.put(branch, new BranchRef(resolve(repo, target, call), current.hidden()));
         }
     }
@@ -542,7 +546,7 @@ public final class FakeLakeFs implements LakeFs {
         enter(LakeFsOperation.LIST_TAGS, repository);
         synchronized (this) {
             RepoState repo = repo(repository, call("listTags", repository));
-            return namePage(repo.tags, page, TagId::value).map(id -> new Tag(id, repo.tags.get(id)));
+            return namePage(repo.tags, page, TagId::value, keyOf(TagId.RULE::accepts, TagId::of), c -> true).map(id -> new Tag(id, repo.tags.get(id)));
         }
     }
 
@@ -603,7 +607,30 @@ public final class FakeLakeFs implements LakeFs {
                 "lakeFS fake effectivePolicies(user " + user + ") failed with HTTP 501: not implemented" + NOT_RETRIED));
         TreeMap<String, Policy> byId = new TreeMap<>();
         all.getOrDefault(user, List.of()).forEach(p -> byId.put(p.id(), p));
-        return namePage(byId, page, Function.identity()).map(byId::get);
+        return namePage(byId, page, Function.identity(), Optional::of, p -> true).map(byId::get);
+    }
+
+    /**
+     * This lakeFS as seen with the given credentials: itself for {@link #ACCESS_KEY_ID} /
+     * {@link #SECRET_ACCESS_KEY}, otherwise a client whose every call fails authentication (401), as
+     * lakeFS answers unknown keys or wrong secrets.
+     */
+    public LakeFs as(String accessKeyId, String secretAccessKey) {
+        if (ACCESS_KEY_ID.equals(accessKeyId) && SECRET_ACCESS_KEY.equals(secretAccessKey)) {
+            return this;
+        }
+        return (LakeFs) Proxy.newProxyInstance(LakeFs.class.getClassLoader(), new Class<?>[] {LakeFs.class},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "FakeLakeFs as " + accessKeyId;
+                        };
+                    }
+                    throw new AuthenticationException("lakeFS fake " + method.getName() + " failed with HTTP 401:"
+                            + " error authenticating request; check the access key id and secret" + NOT_RETRIED);
+                });
     }
 
     /** The user every call is made as; empty = lakeFS served calls without a user. */
@@ -640,7 +667,16 @@ public final class FakeLakeFs implements LakeFs {
         BranchRef ref = branchRef(repo, branch, call);
         CommitRecord c = commitOn(repo, List.of(ref.head()), spec);
         repo.branches.put(branch, new BranchRef(c.id(), ref.hidden()));
+        repo.staged.remove(branch);
         return c;
+    }
+
+    /** Leaves an uncommitted change on {@code branch} (lakeFS then refuses to hard-reset it); the next commit clears it. */
+    public synchronized void stage(RepositoryId repository, BranchId branch, String path) {
+        String call = call("stage", repository, "branch", branch);
+        RepoState repo = repo(repository, call);
+        branchRef(repo, branch, call);
+        repo.staged.computeIfAbsent(branch, b -> new HashSet<>()).add(path);
     }
 
     /** Merges {@code source} into {@code destination}: a commit whose parents are the destination head, then the source. */
@@ -826,19 +862,35 @@ public final class FakeLakeFs implements LakeFs {
         throw new NotFoundException(call + " failed with HTTP 404: ref " + base + " not found" + NOT_RETRIED);
     }
 
-    /** A lakeFS page of name-ordered keys: names with the prefix, after {@code after}, {@code amount} at most. */
-    private static <K> Page<K> namePage(NavigableMap<K, ?> items, PageRequest page, Function<K, String> name) {
+    /**
+     * A lakeFS page of name-ordered keys: names with the prefix, after {@code after}, {@code amount} at
+     * most, skipping values that are not {@code shown}. Keys order like their names.
+     */
+    private static <K, V> Page<K> namePage(NavigableMap<K, V> items, PageRequest page, Function<K, String> name,
+                                           Function<String, Optional<K>> key, Predicate<V> shown) {
+        NavigableMap<K, V> tail = items;
+        if (!page.after().isEmpty()) {
+            Optional<K> after = key.apply(page.after());
+            if (after.isPresent()) {
+                tail = items.tailMap(after.get(), false);
+            }
+        }
         List<K> out = new ArrayList<>();
-        for (K key : items.keySet()) {
-            String n = name.apply(key);
-            if (!n.startsWith(page.prefix()) || (!page.after().isEmpty() && n.compareTo(page.after()) <= 0)) {
+        for (Map.Entry<K, V> e : tail.entrySet()) {
+            String n = name.apply(e.getKey());
+            if (!n.startsWith(page.prefix()) || (!page.after().isEmpty() && n.compareTo(page.after()) <= 0)
+                    || !shown.test(e.getValue())) {
                 continue;
             }
             if (out.size() == page.amount()) {
                 return new Page<>(out, true, name.apply(out.get(out.size() - 1)));
             }
-            out.add(key);
+            out.add(e.getKey());
         }
         return Page.last(out);
+    }
+
+    private static <K> Function<String, Optional<K>> keyOf(Predicate<String> valid, Function<String, K> parse) {
+        return s -> valid.test(s) ? Optional.of(parse.apply(s)) : Optional.empty();
     }
 }
