@@ -41,10 +41,7 @@ public final class DynoxideBinary {
 
     /** The executable to run, installing it first when needed. */
     public static Path resolve() {
-        return resolve(System.getProperties().entrySet().stream()
-                        .filter(e -> e.getKey().equals(OVERRIDE))
-                        .map(e -> String.valueOf(e.getValue())).findFirst()
-                        .or(() -> Optional.ofNullable(System.getenv(OVERRIDE))),
+        return resolve(Optional.ofNullable(System.getProperty(OVERRIDE)).or(() -> Optional.ofNullable(System.getenv(OVERRIDE))),
                 Path.of("").toAbsolutePath(), System.getenv());
     }
 

@@ -88,6 +88,7 @@ public final class World implements AutoCloseable {
 
     private World start() {
         long started = System.nanoTime();
+        Duration cpuBefore = cpuTime();
         AtomicInteger threads = new AtomicInteger();
         ExecutorService starter = Executors.newFixedThreadPool(Math.max(4, settings.regions.size() + 3), r -> {
             Thread t = new Thread(r, "world-start-" + threads.incrementAndGet());
@@ -161,12 +162,18 @@ public final class World implements AutoCloseable {
             starter.shutdownNow();
         }
         startupTimes.put("total", Duration.ofNanos(System.nanoTime() - started));
-        LOG.info("World of {} region(s) {} started in {} ms ({})", settings.regions.size(), settings.regions,
-                startupTimes.get("total").toMillis(), startupTimes.entrySet().stream()
+        // CPU time next to wall time tells a slow start from a machine busy with other work.
+        LOG.info("World of {} region(s) {} started in {} ms, {} ms of JVM CPU ({})", settings.regions.size(),
+                settings.regions, startupTimes.get("total").toMillis(), cpuTime().minus(cpuBefore).toMillis(),
+                startupTimes.entrySet().stream()
                         .filter(e -> !e.getKey().equals("total"))
                         .map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms")
                         .collect(Collectors.joining(", ")));
         return this;
+    }
+
+    private static Duration cpuTime() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private LakeFsTestServer startLakeFs(Region region, S3Mock s3) {

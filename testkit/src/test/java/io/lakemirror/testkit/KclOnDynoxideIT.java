@@ -143,7 +143,8 @@ class KclOnDynoxideIT {
                 .until(() -> FIRST_RECORD.get() != null);
         Duration firstRecordAfter = Duration.between(schedulerStarted, FIRST_RECORD.get());
         LOG.info("First record {} ms after the scheduler started", firstRecordAfter.toMillis());
-        assertThat(firstRecordAfter).isLessThan(Duration.ofSeconds(10));
+        // 4-5 s on the project's idle 2-core machine; -Dlakemirror.kcl.maxFirstRecord raises it on a busier one.
+        assertThat(firstRecordAfter).isLessThan(Duration.parse(System.getProperty("lakemirror.kcl.maxFirstRecord", "PT10S")));
 
         dynamoDb.updateItem(b -> b.tableName(TABLE).key(Map.of("id", s("order-1")))
                 .updateExpression("SET #s = :s").conditionExpression("#s = :old")

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,14 +103,14 @@ class WorldIT {
 
         Set<String> written = keys(a.bucket(), repo + "/");
         Set<String> metadata = written.stream().filter(k -> k.startsWith(repo + "/_lakefs/")).collect(Collectors.toSet());
-        Set<String> ranges = metadata.stream().filter(k -> !k.equals(metaRangeKey) && !k.endsWith("/dummy"))
+        TreeSet<String> ranges = metadata.stream().filter(k -> !k.equals(metaRangeKey) && !k.endsWith("/dummy"))
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> data = written.stream().filter(k -> k.startsWith(repo + "/data/")).collect(Collectors.toSet());
         assertThat(written).as("objects written to bucket A").contains(metaRangeKey);
         assertThat(ranges).as("range files of the commit").isNotEmpty();
         assertThat(data).as("data objects of the commit").hasSize(3);
-        String heldRange = ((TreeSet<String>) ranges).first();
-        BucketReplicator.Hold hold = aToB.holdBack(java.util.regex.Pattern.quote(heldRange));
+        String heldRange = ranges.first();
+        BucketReplicator.Hold hold = aToB.holdBack(Pattern.quote(heldRange));
 
         aToB.resume();
 
