@@ -280,7 +280,11 @@ public final class BucketReplicator implements AutoCloseable {
 
     // ---------------------------------------------------------------- observations
 
-    /** When {@code key} last landed in the destination (copy or delete). */
+    /**
+     * When {@code key} last landed in the destination (copy or delete). Recorded right after the
+     * destination write returns, so a reader of the bucket may see the object a moment earlier: wait
+     * on this, not on the bucket, before asserting on landings.
+     */
     public Optional<Instant> landedAt(String key) {
         return landing(key).map(Landing::landedAt);
     }

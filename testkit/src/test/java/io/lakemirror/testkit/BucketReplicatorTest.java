@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,8 @@ class BucketReplicatorTest {
 
     @BeforeAll
     static void startS3() {
+        // Generous: these waits end as soon as the condition holds, and CI machines may be busy.
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
         s3mock = S3Mock.start();
         s3 = s3mock.client();
     }
@@ -39,6 +42,7 @@ class BucketReplicatorTest {
     @AfterAll
     static void stopS3() {
         s3mock.close();
+        Awaitility.reset();
     }
 
     @BeforeEach
@@ -76,8 +80,8 @@ class BucketReplicatorTest {
         put(source, "repo/_lakefs/abc", "metarange");
         put(source, "repo/data/x/1", "data");
 
-        await("both new objects in the destination").until(() -> exists(destination, "repo/_lakefs/abc")
-                && exists(destination, "repo/data/x/1"));
+        await("both new objects landed").until(() -> replicator.landings().size() == 2);
+        assertThat(exists(destination, "repo/data/x/1")).isTrue();
         assertThat(get(destination, "repo/_lakefs/abc")).isEqualTo("metarange");
         awaitPolls(replicator, 2);
         assertThat(exists(destination, "before/start")).as("object present at start").isFalse();
@@ -148,7 +152,11 @@ class BucketReplicatorTest {
                 .delays(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(400))));
         List<String> written = IntStream.range(0, 20).mapToObj(i -> String.format("obj-%02d", i)).toList();
 
+        // Detected while paused, so every copy draws its delay at the same moment however slow the puts are.
+        replicator.pause();
         written.forEach(k -> put(source, k, k));
+        await("all writes detected").until(() -> replicator.pendingCount() == written.size());
+        replicator.resume();
 
         await("all objects replicated").until(() -> replicator.landings().size() == written.size());
         List<String> landed = replicator.landings().stream().map(BucketReplicator.Landing::key).toList();
@@ -163,16 +171,16 @@ class BucketReplicatorTest {
 
         s3.deleteObject(b -> b.bucket(source).key("gone"));
 
-        await("delete replicated").until(() -> !exists(destination, "gone"));
-        assertThat(replicator.landing("gone")).hasValueSatisfying(l ->
-                assertThat(l.kind()).isEqualTo(BucketReplicator.Kind.DELETE));
+        await("delete landed").until(() -> replicator.landing("gone").map(BucketReplicator.Landing::kind)
+                .equals(java.util.Optional.of(BucketReplicator.Kind.DELETE)));
+        assertThat(exists(destination, "gone")).isFalse();
     }
 
     @Test
     void replicator_shouldKeepTheReplica_whenDeletesAreNotReplicated() {
         BucketReplicator replicator = started(replicator().replicateDeletes(false));
         put(source, "kept", "x");
-        await("object replicated").until(() -> exists(destination, "kept"));
+        await("object landed").until(() -> replicator.landing("kept").isPresent());
 
         s3.deleteObject(b -> b.bucket(source).key("kept"));
         awaitPolls(replicator, 3);
@@ -188,7 +196,8 @@ class BucketReplicatorTest {
 
         put(source, "flaky/1", "x");
 
-        await("object replicated after retries").until(() -> exists(destination, "flaky/1"));
+        await("object landed after retries").until(() -> replicator.landing("flaky/1").isPresent());
+        assertThat(exists(destination, "flaky/1")).isTrue();
         assertThat(replicator.injectedFailures()).isEqualTo(2);
         assertThat(replicator.landing("flaky/1")).hasValueSatisfying(l -> assertThat(l.attempts()).isEqualTo(3));
     }
@@ -215,7 +224,8 @@ class BucketReplicatorTest {
         put(source, "a-only", "from a");
         put(destination, "b-only", "from b");
 
-        await("each side's object reached the other").until(() -> exists(destination, "a-only") && exists(source, "b-only"));
+        await("each side's object landed on the other").until(() -> forward.landing("a-only").isPresent()
+                && backward.landing("b-only").isPresent());
         awaitPolls(forward, 3);
         awaitPolls(backward, 3);
         assertThat(forward.landings()).extracting(BucketReplicator.Landing::key).containsExactly("a-only");

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ class ElasticMqIT {
 
     @BeforeAll
     static void start() {
+        // Generous: these waits end as soon as the condition holds, and CI machines may be busy.
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
         mq = ElasticMq.start();
         sqs = mq.client();
     }
@@ -24,6 +28,7 @@ class ElasticMqIT {
     @AfterAll
     static void stop() {
         mq.close();
+        Awaitility.reset();
     }
 
     @Test

@@ -139,7 +139,7 @@ class KclOnDynoxideIT {
 
     @Test
     void consumer_shouldReceiveInsertModifyRemoveWithImages_whenItemsChange() {
-        await("first stream record delivered to the KCL processor").atMost(Duration.ofSeconds(20))
+        await("first stream record delivered to the KCL processor").atMost(Duration.ofSeconds(60))
                 .until(() -> FIRST_RECORD.get() != null);
         Duration firstRecordAfter = Duration.between(schedulerStarted, FIRST_RECORD.get());
         LOG.info("First record {} ms after the scheduler started", firstRecordAfter.toMillis());
@@ -152,7 +152,7 @@ class KclOnDynoxideIT {
                 .expressionAttributeValues(Map.of(":s", s("paid"), ":old", s("new"))));
         dynamoDb.deleteItem(b -> b.tableName(TABLE).key(Map.of("id", s("order-1"))));
 
-        await("INSERT, MODIFY and REMOVE of order-1 delivered").atMost(Duration.ofSeconds(10))
+        await("INSERT, MODIFY and REMOVE of order-1 delivered").atMost(Duration.ofSeconds(30))
                 .until(() -> RECORDS.size() >= 3);
         List<Record> records = List.copyOf(RECORDS);
         assertThat(records).extracting(Record::eventName)
