@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ComponentCommand.All.class,
             ConfigCommand.class,
             GravelerCommand.class,
+            LakeFsServerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
