@@ -20,8 +20,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Builds API views from the items of the mirrors database: the source sensor's and the destination's. */
-final class MirrorViews {
+/**
+ * Builds API views from the items of the mirrors database: the source sensor's and the destination's.
+ * The REST API and the operator metrics ({@code io.lakemirror.api.metrics}) share these rules, so
+ * {@code /metrics} and {@code GET .../mirrors/{id}} always agree on lag, commits behind and missing files.
+ */
+public final class MirrorViews {
     private MirrorViews() {
     }
 
@@ -29,7 +33,14 @@ final class MirrorViews {
         return view(mirror, List.of());
     }
 
-    static MirrorView detail(MirrorRecord mirror, List<SensorBranchState> sensed, List<BranchState> states, Instant now) {
+    /**
+     * A mirror with the progress of every branch either side knows, in branch order.
+     *
+     * @param sensed the source sensor's branch states of the mirror
+     * @param states the destination's branch states of the mirror
+     * @param now    the instant lag is measured at
+     */
+    public static MirrorView detail(MirrorRecord mirror, List<SensorBranchState> sensed, List<BranchState> states, Instant now) {
         Map<BranchId, SensorBranchState> bySensor = sensed.stream()
                 .collect(Collectors.toMap(SensorBranchState::branch, Function.identity()));
         Map<BranchId, BranchState> byState = states.stream().collect(Collectors.toMap(BranchState::branch, Function.identity()));
@@ -42,8 +53,9 @@ final class MirrorViews {
         return view(mirror, branches);
     }
 
-    static MirrorView.BranchView branch(BranchId branch, Optional<SensorBranchState> sensor, Optional<BranchState> state,
-                                        Instant now) {
+    /** The progress of one branch; either state may be absent (not sensed yet, or not reached by the destination). */
+    public static MirrorView.BranchView branch(BranchId branch, Optional<SensorBranchState> sensor,
+                                               Optional<BranchState> state, Instant now) {
         long sensedSequence = sensor.map(SensorBranchState::sequence).orElse(0L);
         long validatedSequence = state.map(BranchState::validatedSequence).orElse(0L);
         long promotedSequence = state.map(BranchState::promotedSequence).orElse(0L);

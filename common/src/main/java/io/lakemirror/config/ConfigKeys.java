@@ -228,6 +228,27 @@ public final class ConfigKeys {
             .doc("Idle time between two reads of the mirrors-database stream (DynamoDB Streams throttles above about 5 reads/s per shard; keep 500ms to 1s in production).")
             .build();
 
+    // --- operator metrics
+    public static final ConfigKey<Duration> METRICS_REFRESH_INTERVAL = ConfigKey.optional("metrics.refresh_interval", duration())
+            .defaultValue(Duration.ofSeconds(15))
+            .doc("Interval at which the API process re-reads every mirror and branch state for the per-mirror gauges of /metrics and the alarm metrics.")
+            .build();
+    public static final ConfigKey<Boolean> METRICS_CLOUDWATCH_ENABLED = ConfigKey.optional("metrics.cloudwatch.enabled", bool())
+            .defaultValue(false)
+            .doc("Publish the alarm metrics (MirrorLagSeconds, CommitsPending, PromotionsCompleted; no dimensions) to CloudWatch, as the CDK alarms expect.")
+            .build();
+    public static final ConfigKey<String> METRICS_CLOUDWATCH_NAMESPACE = ConfigKey.optional("metrics.cloudwatch.namespace", nonEmptyString())
+            .defaultValue("lakemirror")
+            .doc("CloudWatch namespace of the alarm metrics; the CDK alarms and task roles use lakemirror.")
+            .build();
+    public static final ConfigKey<Duration> METRICS_CLOUDWATCH_STEP = ConfigKey.optional("metrics.cloudwatch.step", duration())
+            .defaultValue(Duration.ofMinutes(1))
+            .doc("Interval between two CloudWatch publications, between 1s and 1m (the alarms expect a datapoint every minute).")
+            .build();
+    public static final ConfigKey<URI> METRICS_CLOUDWATCH_ENDPOINT = ConfigKey.optional("metrics.cloudwatch.endpoint", httpUrl())
+            .doc("CloudWatch endpoint override (local testing); the AWS endpoint of region when empty.")
+            .build();
+
     // --- AWS credentials
     public static final ConfigKey<String> AWS_ACCESS_KEY_ID = ConfigKey.optional("aws.access_key_id", nonEmptyString())
             .doc("Static AWS access key for DynamoDB, SQS and S3 (local stacks). When empty, the default AWS credentials chain is used.")
@@ -256,5 +277,7 @@ public final class ConfigKeys {
             VALIDATOR_RUN_INTERVAL, VALIDATOR_NUM_WORKERS, VALIDATOR_COOLDOWN_ON_MISSING, VALIDATOR_COOLDOWN_ON_ERROR,
             VALIDATOR_STRICT,
             CHANGE_FEED_POLL_INTERVAL,
+            METRICS_REFRESH_INTERVAL, METRICS_CLOUDWATCH_ENABLED, METRICS_CLOUDWATCH_NAMESPACE, METRICS_CLOUDWATCH_STEP,
+            METRICS_CLOUDWATCH_ENDPOINT,
             AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
 }

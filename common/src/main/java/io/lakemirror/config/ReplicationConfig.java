@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * by {@link ConfigLoader}; every cross-key rule is checked in {@link #from}.
  */
 public final class ReplicationConfig {
+    private static final Duration MIN_CLOUDWATCH_STEP = Duration.ofSeconds(1);
+    private static final Duration MAX_CLOUDWATCH_STEP = Duration.ofMinutes(1);
     private final ConfigValues values;
     private final Region region;
     private final OrganizationId organizationId;
@@ -36,6 +38,7 @@ public final class ReplicationConfig {
     private final MirrorsManagerSettings mirrorsManager;
     private final ValidatorSettings validator;
     private final ChangeFeedSettings changeFeed;
+    private final MetricsSettings metrics;
     private final Optional<AwsCredentials> awsCredentials;
 
     private ReplicationConfig(ConfigValues v) {
@@ -69,6 +72,9 @@ public final class ReplicationConfig {
         this.validator = new ValidatorSettings(v.require(VALIDATOR_RUN_INTERVAL), v.require(VALIDATOR_NUM_WORKERS),
                 v.require(VALIDATOR_COOLDOWN_ON_MISSING), v.require(VALIDATOR_COOLDOWN_ON_ERROR), v.require(VALIDATOR_STRICT));
         this.changeFeed = new ChangeFeedSettings(v.require(CHANGE_FEED_POLL_INTERVAL));
+        this.metrics = new MetricsSettings(v.require(METRICS_REFRESH_INTERVAL),
+                new CloudWatchSettings(v.require(METRICS_CLOUDWATCH_ENABLED), v.require(METRICS_CLOUDWATCH_NAMESPACE),
+                        v.require(METRICS_CLOUDWATCH_STEP), v.get(METRICS_CLOUDWATCH_ENDPOINT)));
         this.awsCredentials = v.get(AWS_ACCESS_KEY_ID).flatMap(id -> v.get(AWS_SECRET_ACCESS_KEY).map(s -> new AwsCredentials(id, s)));
     }
 
@@ -108,6 +114,9 @@ public final class ReplicationConfig {
                         + " is missing from dst_endpoints (a queue is only needed for this region and its destinations)");
             }
         }
+        v.get(METRICS_CLOUDWATCH_STEP).filter(step -> step.compareTo(MAX_CLOUDWATCH_STEP) > 0 || step.compareTo(MIN_CLOUDWATCH_STEP) < 0)
+                .ifPresent(step -> problems.add("metrics.cloudwatch.step " + Durations.format(step) + " is out of range: must be"
+                        + " between 1s and 1m, since the CloudWatch alarms expect a datapoint every minute"));
         if (v.get(AWS_ACCESS_KEY_ID).isPresent() != v.get(AWS_SECRET_ACCESS_KEY).isPresent()) {
             problems.add("aws.access_key_id and aws.secret_access_key must be set together (or neither, to use"
                     + " the default AWS credentials chain)");
@@ -228,6 +237,10 @@ public final class ReplicationConfig {
         return changeFeed;
     }
 
+    public MetricsSettings metrics() {
+        return metrics;
+    }
+
     /** Static AWS credentials when configured; otherwise the default credentials chain applies. */
     public Optional<AwsCredentials> awsCredentials() {
         return awsCredentials;
@@ -276,5 +289,22 @@ public final class ReplicationConfig {
     }
 
     public record AwsCredentials(String accessKeyId, Secret secretAccessKey) {
+    }
+
+    /**
+     * Operator metrics.
+     *
+     * @param refreshInterval how often the per-mirror gauges and the alarm gauges are recomputed
+     */
+    public record MetricsSettings(Duration refreshInterval, CloudWatchSettings cloudWatch) {
+    }
+
+    /**
+     * Publication of the alarm metrics to CloudWatch.
+     *
+     * @param step     interval between two publications
+     * @param endpoint endpoint override for local testing; the region's AWS endpoint when empty
+     */
+    public record CloudWatchSettings(boolean enabled, String namespace, Duration step, Optional<URI> endpoint) {
     }
 }

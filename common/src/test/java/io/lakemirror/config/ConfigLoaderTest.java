@@ -97,6 +97,10 @@ class ConfigLoaderTest {
                 Arguments.of("refstore_database.type", (Function<ReplicationConfig, Object>) c -> c.refstoreDatabase().type(), "dynamodb"),
                 Arguments.of("refstore_database.dynamodb.table_name", (Function<ReplicationConfig, Object>) c -> c.refstoreDatabase().dynamoDbTableName(), Optional.of("lakemirror")),
                 Arguments.of("change_feed.poll_interval", (Function<ReplicationConfig, Object>) c -> c.changeFeed().pollInterval(), Duration.ofMillis(500)),
+                Arguments.of("metrics.refresh_interval", (Function<ReplicationConfig, Object>) c -> c.metrics().refreshInterval(), Duration.ofSeconds(15)),
+                Arguments.of("metrics.cloudwatch.enabled", (Function<ReplicationConfig, Object>) c -> c.metrics().cloudWatch().enabled(), false),
+                Arguments.of("metrics.cloudwatch.namespace", (Function<ReplicationConfig, Object>) c -> c.metrics().cloudWatch().namespace(), "lakemirror"),
+                Arguments.of("metrics.cloudwatch.step", (Function<ReplicationConfig, Object>) c -> c.metrics().cloudWatch().step(), Duration.ofMinutes(1)),
                 Arguments.of("aws.access_key_id", (Function<ReplicationConfig, Object>) ReplicationConfig::awsCredentials, Optional.empty()),
                 Arguments.of("organization_name", (Function<ReplicationConfig, Object>) ReplicationConfig::organizationName, Optional.empty()));
     }
@@ -175,6 +179,7 @@ class ConfigLoaderTest {
                 Arguments.of(MINIMAL + "listen_address: 8008\n", "is not host:port"),
                 Arguments.of(MINIMAL + "blockstore_type: s3\n", "did you mean blockstore.type?"),
                 Arguments.of(MINIMAL + "validator:\n  run_interval: 0s\n", "longer than zero"),
+                Arguments.of(MINIMAL + "metrics:\n  cloudwatch:\n    step: 5m\n", "metrics.cloudwatch.step 5m is out of range"),
                 Arguments.of(MINIMAL.replace("eu-west-1: http", "EU: http"), "invalid region \"EU\""),
                 Arguments.of("- just\n- a list\n", "must hold a YAML mapping"),
                 Arguments.of("region: [unclosed\n", "cannot read configuration file"));
