@@ -15,6 +15,7 @@ import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StaleWriteException;
 import java.util.ArrayList;
@@ -69,6 +70,13 @@ public abstract class MirrorsDatabaseContract {
                 .isInstanceOf(AlreadyExistsException.class)
                 .hasMessageContaining("mirror-one");
         assertThat(db.getMirror(MirrorId.of("m2"))).isEmpty();
+    }
+
+    @Test
+    void createMirror_shouldRefuse_whenTheMirrorExists() {
+        db.createMirror(spec("m1", "mirror-one"));
+
+        assertThatThrownBy(() -> db.createMirror(spec("m1", "mirror-one"))).isInstanceOf(AlreadyExistsException.class);
     }
 
     @Test
@@ -138,6 +146,30 @@ public abstract class MirrorsDatabaseContract {
     }
 
     @Test
+    void requestDeletion_shouldRefuse_whenTheMirrorIsUnknown() {
+        assertThatThrownBy(() -> db.requestDeletion(MirrorId.of("nope"), T0)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void getMirror_shouldReturnEveryFieldAsWritten() {
+        MirrorId id = MirrorId.of("m1");
+        MirrorSpec spec = spec("m1", "mirror-one");
+        db.createMirror(spec);
+        db.requestDeletion(id, T0.plusNanos(123_456_789));
+        MirrorStatus status = new MirrorStatus(id, MirrorState.DELETING, "deletion requested by admin", T0.plusMillis(5));
+        db.putStatus(status, Set.of(), true);
+        db.acquireSourceLease(id, "sensor-a", T0.plusSeconds(30), T0);
+        db.recordScan(id, "sensor-a", T0.plusSeconds(2), Optional.of("source repository not found"));
+
+        MirrorRecord record = db.getMirror(id).orElseThrow();
+
+        assertThat(record.spec()).isEqualTo(spec.withDeleteRequested(T0.plusNanos(123_456_789)));
+        assertThat(record.status()).contains(status);
+        assertThat(record.source()).contains(new SourceStatus(id, "sensor-a", T0.plusSeconds(30),
+                Optional.of(T0.plusSeconds(2)), Optional.of("source repository not found")));
+    }
+
+    @Test
     void putStatus_shouldFollowAllowedTransitions_andRefuseOthers() {
         MirrorId id = MirrorId.of("m1");
         db.createMirror(spec("m1", "mirror-one"));
@@ -185,6 +217,20 @@ public abstract class MirrorsDatabaseContract {
 
         db.recordScan(id, "b", T0.plusSeconds(62), Optional.of("source repository not found"));
         assertThat(db.getMirror(id).orElseThrow().source().orElseThrow().lastError()).contains("source repository not found");
+    }
+
+    @Test
+    void recordScan_shouldClearTheLastError_whenAScanSucceeds() {
+        MirrorId id = MirrorId.of("m1");
+        db.createMirror(spec("m1", "mirror-one"));
+        db.acquireSourceLease(id, "a", T0.plusSeconds(30), T0);
+        db.recordScan(id, "a", T0.plusSeconds(1), Optional.of("lakeFS answered 503"));
+
+        db.recordScan(id, "a", T0.plusSeconds(2), Optional.empty());
+
+        SourceStatus source = db.getMirror(id).orElseThrow().source().orElseThrow();
+        assertThat(source.lastError()).isEmpty();
+        assertThat(source.lastScanAt()).contains(T0.plusSeconds(2));
     }
 
     @Test
@@ -238,6 +284,18 @@ public abstract class MirrorsDatabaseContract {
         assertThat(state.waiting()).isEmpty();
         assertThat(state.validatorError()).isEmpty();
         assertThat(state.needsPromotion()).isTrue();
+    }
+
+    @Test
+    void recordValidated_shouldKeepTheWaitingEntryOfANewerSequence() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordWaiting(id, MAIN, waiting(3, 30, List.of("_lakefs/newer")));
+
+        db.recordValidated(id, MAIN, validated(2, 20));
+
+        BranchState state = db.getBranchState(id, MAIN).orElseThrow();
+        assertThat(state.validatedSequence()).isEqualTo(2);
+        assertThat(state.waiting()).map(BranchState.Waiting::sequence).contains(3L);
     }
 
     @Test
@@ -307,6 +365,32 @@ public abstract class MirrorsDatabaseContract {
         assertThat(state.promotion()).isEmpty();
         assertThat(state.promoterError()).map(BranchState.ErrorInfo::message).contains("lakeFS answered 503");
         assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(30)), T0)).isTrue();
+    }
+
+    @Test
+    void recordPromoterError_shouldKeepTheLease_whenAnotherOwnerHoldsIt() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1, 10));
+        var lease = new BranchState.PromotionLease(1, "b", T0.plusSeconds(30));
+        db.claimPromotion(id, MAIN, lease, T0);
+
+        db.recordPromoterError(id, MAIN, new BranchState.ErrorInfo("late failure of a", T0), "a");
+
+        BranchState state = db.getBranchState(id, MAIN).orElseThrow();
+        assertThat(state.promotion()).contains(lease);
+        assertThat(state.promoterError()).map(BranchState.ErrorInfo::message).contains("late failure of a");
+    }
+
+    @Test
+    void claimPromotion_shouldRenew_forTheOwnerHoldingTheLease() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), T0);
+
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(60)), T0.plusSeconds(20)))
+                .isTrue();
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion())
+                .map(BranchState.PromotionLease::until).contains(T0.plusSeconds(60));
     }
 
     @Test

@@ -79,4 +79,21 @@ public abstract class RefstoreContract {
         assertThat(refstore.knownPresent(a, List.of("r1", "r3"))).containsExactly("r1");
         assertThat(refstore.knownPresent(b, List.of("r1"))).isEmpty();
     }
+
+    @Test
+    void putCommits_shouldAcceptTheSameRecordTwiceInOneCall() {
+        refstore.putCommits(MIRROR, List.of(commit(1), commit(1)));
+
+        assertThat(refstore.getCommits(MIRROR, List.of(commitId(1), commitId(1)))).containsOnlyKeys(commitId(1));
+    }
+
+    @Test
+    void presence_shouldHandleManyFilesAtOnce() {
+        StorageNamespace ns = StorageNamespace.of("s3://bucket/many");
+        List<String> files = IntStream.range(0, 260).mapToObj(n -> String.format("%064x", n)).toList();
+
+        refstore.recordPresent(ns, files, T0);
+
+        assertThat(refstore.knownPresent(ns, files)).hasSize(260);
+    }
 }
