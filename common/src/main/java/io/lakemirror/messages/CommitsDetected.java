@@ -38,6 +38,8 @@ public record CommitsDetected(OrganizationId organizationId, MirrorId mirrorId, 
 
     /** Current schema version, written first in every message. */
     public static final int SCHEMA_VERSION = 1;
+    /** SQS's limit on group and deduplication IDs. */
+    public static final int MAX_QUEUE_ID = 128;
 
     public CommitsDetected {
         Objects.requireNonNull(organizationId, "organizationId");
@@ -71,12 +73,30 @@ public record CommitsDetected(OrganizationId organizationId, MirrorId mirrorId, 
     }
 
     public static String groupId(MirrorId mirror, BranchId branch) {
-        return mirror + "/" + branch;
+        return mirror + "/" + shortBranch(branch, MAX_QUEUE_ID - mirror.value().length() - 1);
     }
 
     /** Derived from mirror, branch, sequence and batch: a resent batch is dropped by the queue. */
     public String deduplicationId() {
-        return mirrorId + "/" + branch + "/" + sequence + "/" + batch;
+        String suffix = "/" + sequence + "/" + batch;
+        return mirrorId + "/" + shortBranch(branch, MAX_QUEUE_ID - mirrorId.value().length() - 1 - suffix.length()) + suffix;
+    }
+
+    /**
+     * The branch name, or a digest of it when the name would push a queue ID past SQS's 128-character
+     * limit (lakeFS branch names have no length limit). Deterministic, so resends keep their IDs.
+     */
+    private static String shortBranch(BranchId branch, int room) {
+        if (branch.value().length() <= room) {
+            return branch.value();
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(branch.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The head's commit record, whichever field carries it. */

@@ -111,4 +111,17 @@ class CommitsDetectedCodecTest {
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining(expected);
     }
+
+    @Test
+    void queueIds_shouldStayWithinSqsLimits_andStable_forAVeryLongBranchName() {
+        BranchId longBranch = BranchId.of("b".repeat(300));
+        CommitsDetected m = new CommitsDetected(OrganizationId.of("acme"), MirrorId.of("0123456789abcdefghjkmnpqrs"),
+                RepositoryId.of("source-repo"), Region.of("us-east-1"), Region.of("eu-west-1"), longBranch, 123456789, 42,
+                true, Optional.empty(), Instant.EPOCH, 0, List.of(), Optional.empty(), List.of());
+
+        assertThat(m.groupId()).hasSizeLessThanOrEqualTo(CommitsDetected.MAX_QUEUE_ID).startsWith(m.mirrorId() + "/sha256-");
+        assertThat(m.deduplicationId()).hasSizeLessThanOrEqualTo(CommitsDetected.MAX_QUEUE_ID).endsWith("/123456789/42");
+        assertThat(CommitsDetected.groupId(m.mirrorId(), longBranch)).isEqualTo(m.groupId());
+        assertThat(message(Optional.empty(), List.of(), Optional.empty()).groupId()).isEqualTo("m1/main");
+    }
 }

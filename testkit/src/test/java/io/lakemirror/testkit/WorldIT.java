@@ -3,9 +3,10 @@ package io.lakemirror.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.Region;
+import io.lakemirror.domain.RepositoryId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -87,19 +88,19 @@ class WorldIT {
         World.Site a = world.site(A);
         World.Site b = world.site(B);
         BucketReplicator aToB = world.replicator(A, B);
-        LakeFsHttp lakeFs = new LakeFsHttp(a.lakeFsEndpoint(), world.replicationAccessKeyId(),
+        LakeFsUser lakeFs = new LakeFsUser(a.lakeFsEndpoint(), world.replicationAccessKeyId(),
                 world.replicationSecretAccessKey());
         String repo = "sales";
-        lakeFs.createRepository(repo, a.storageNamespace(repo));
+        lakeFs.createRepository(RepositoryId.of(repo), a.storageNamespace(repo));
 
         // Paused so the range can be held back before any of the commit's files travel.
         aToB.pause();
         for (int i = 0; i < 3; i++) {
-            lakeFs.upload(repo, "main", "tables/orders/part-" + i + ".csv",
+            lakeFs.upload(RepositoryId.of(repo), BranchId.of("main"), "tables/orders/part-" + i + ".csv",
                     ("id,amount\n" + i + ",10\n").getBytes(StandardCharsets.UTF_8));
         }
-        JsonNode commit = lakeFs.commit(repo, "main", "three parts");
-        String metaRangeKey = repo + "/_lakefs/" + commit.get("meta_range_id").asText();
+        LakeFsUser.Commit commit = lakeFs.commit(RepositoryId.of(repo), BranchId.of("main"), "three parts");
+        String metaRangeKey = repo + "/_lakefs/" + commit.metaRangeId();
 
         Set<String> written = keys(a.bucket(), repo + "/");
         Set<String> metadata = written.stream().filter(k -> k.startsWith(repo + "/_lakefs/")).collect(Collectors.toSet());

@@ -1,0 +1,160 @@
+package io.lakemirror.runtime;
+
+import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.aws.s3.S3BlockStore;
+import io.lakemirror.aws.sqs.SqsCommitsQueue;
+import io.lakemirror.blockstore.BlockStore;
+import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.InvalidInputException;
+import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.LakeFsFactory;
+import io.lakemirror.lakefs.sdk.SdkLakeFsFactory;
+import io.lakemirror.queue.CommitsQueue;
+import io.lakemirror.store.ChangeFeed;
+import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.Refstore;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outside systems of one process, built from its configuration on first use and shared by every
+ * component it runs: the mirrors database and refstore (DynamoDB), change feeds (KCL), the commits
+ * queues (SQS), the block store (S3) and lakeFS clients. Closing it closes everything it built, in
+ * reverse order.
+ *
+ * <p>Local stacks that need test-only shims pass them as a customization of the DynamoDB stores, so
+ * production wiring carries none of them.
+ */
+public final class Backends implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+    private final ReplicationConfig config;
+    private final UnaryOperator<DynamoDbStores.Builder> storesCustomizer;
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private DynamoDbStores stores;
+    private SqsCommitsQueue queue;
+    private S3BlockStore blockStore;
+    private SdkLakeFsFactory lakeFs;
+    private boolean consumerChecked;
+    private boolean closed;
+
+    private Backends(ReplicationConfig config, UnaryOperator<DynamoDbStores.Builder> storesCustomizer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.storesCustomizer = Objects.requireNonNull(storesCustomizer, "storesCustomizer");
+    }
+
+    /** The production backends of {@code config}. */
+    public static Backends of(ReplicationConfig config) {
+        return new Backends(config, UnaryOperator.identity());
+    }
+
+    /** Backends whose DynamoDB stores are adjusted by {@code storesCustomizer} (local stacks). */
+    public static Backends of(ReplicationConfig config, UnaryOperator<DynamoDbStores.Builder> storesCustomizer) {
+        return new Backends(config, storesCustomizer);
+    }
+
+    public ReplicationConfig config() {
+        return config;
+    }
+
+    private synchronized DynamoDbStores stores() {
+        checkOpen();
+        if (stores == null) {
+            stores = own(storesCustomizer.apply(DynamoDbStores.builder(config)).build());
+        }
+        return stores;
+    }
+
+    public MirrorsDatabase mirrorsDatabase() {
+        return stores().mirrorsDatabase();
+    }
+
+    public Refstore refstore() {
+        return stores().refstore();
+    }
+
+    /** A new (not started) change feed of the mirrors database for this region's promoter. */
+    public ChangeFeed changeFeed() {
+        DynamoDbStores s = stores();
+        return s.changeFeed(DynamoDbStores.defaultWorkerId());
+    }
+
+    public synchronized CommitsQueue commitsQueue() {
+        checkOpen();
+        if (queue == null) {
+            queue = own(SqsCommitsQueue.create(config));
+        }
+        return queue;
+    }
+
+    /**
+     * This region's commits queue for consuming: checked once to have a dead-letter queue, since a
+     * consumer without one would retry a poison message for ever.
+     */
+    public synchronized CommitsQueue consumerQueue() {
+        commitsQueue();
+        if (!consumerChecked) {
+            queue.verifyConsumerSetup();
+            consumerChecked = true;
+        }
+        return queue;
+    }
+
+    public synchronized BlockStore blockStore() {
+        checkOpen();
+        if (blockStore == null) {
+            blockStore = own(S3BlockStore.create(config));
+        }
+        return blockStore;
+    }
+
+    /** lakeFS clients with the replication user's credentials. */
+    public synchronized LakeFsFactory lakeFsClients() {
+        checkOpen();
+        if (lakeFs == null) {
+            lakeFs = own(new SdkLakeFsFactory(config.lakeFsCredentials().accessKeyId(),
+                    config.lakeFsCredentials().secretAccessKey()));
+        }
+        return lakeFs;
+    }
+
+    /** The lakeFS of this region ({@code regional_endpoint}). */
+    public LakeFs localLakeFs() {
+        return lakeFsClients().forEndpoint(config.regionalEndpoint());
+    }
+
+    /** The lakeFS of any configured region. */
+    public LakeFs lakeFs(Region region) {
+        return lakeFsClients().forEndpoint(config.lakeFsEndpoint(region).orElseThrow(() -> new InvalidInputException(
+                "region " + region + " has no lakeFS endpoint: add it to dst_endpoints")));
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("backends of region " + config.region() + " are closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        while (!owned.isEmpty()) {
+            AutoCloseable resource = owned.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}; closing the rest", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

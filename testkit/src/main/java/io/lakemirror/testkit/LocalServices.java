@@ -1,0 +1,53 @@
+package io.lakemirror.testkit;
+
+import io.lakemirror.aws.AwsClients;
+import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.aws.kcl.KclChangeFeed;
+import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.runtime.Backends;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Runs the replication service's real backends against the world's local servers: the test-only
+ * dynoxide shims KCL needs, a change feed tuned to start in seconds, and its lease seeded before it
+ * starts. Production wiring takes none of this.
+ */
+public final class LocalServices {
+    /** Change-feed tuning for local runs (local-aws.md §1.4): the configured poll, fast lease handover. */
+    static KclChangeFeed.Tuning fastFeed(Duration pollInterval) {
+        return new KclChangeFeed.Tuning(pollInterval, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10));
+    }
+
+    private LocalServices() {
+    }
+
+    /** The DynamoDB-store customization a region of the world needs: both dynoxide shims and the fast feed. */
+    public static UnaryOperator<DynamoDbStores.Builder> dynoxideShims(ReplicationConfig config) {
+        Region region = AwsClients.awsRegion(config.mirrorsDatabase().dynamoDbRegion());
+        return builder -> builder
+                .interceptDynamoDb(DynoxideCompat.arnRegionRewrite(region))
+                .interceptStreams(DynoxideCompat.arnRegionRewrite(region))
+                .interceptStreams(DynoxideCompat.openShards())
+                .changeFeedTuning(production -> fastFeed(config.changeFeed().pollInterval()));
+    }
+
+    /**
+     * Creates the mirrors table through the backends and seeds this region's change-feed lease, so the
+     * feed delivers its first record in seconds rather than after KCL's random start-up wait.
+     */
+    public static Consumer<Backends> seedChangeFeed(World world) {
+        return backends -> {
+            backends.mirrorsDatabase();
+            ReplicationConfig config = backends.config();
+            String table = config.mirrorsDatabase().dynamoDbTableName().orElseThrow();
+            String streamArn = world.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+            KclLeases.seed(world.dynamoDb(), world.dynamoDbStreams(),
+                    KclChangeFeed.defaultApplicationName(table, config.region()), streamArn,
+                    KclLeases.InitialPosition.TRIM_HORIZON);
+        };
+    }
+}
