@@ -1,0 +1,159 @@
+package io.lakemirror.validator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.aws.sqs.SqsCommitsQueue;
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitId;
+import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.OrganizationId;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.RepositoryId;
+import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.messages.CommitsDetected;
+import io.lakemirror.messages.CommitsDetectedCodec;
+import io.lakemirror.queue.CommitsQueue;
+import io.lakemirror.runtime.Component;
+import io.lakemirror.store.BranchState;
+import io.lakemirror.store.MirrorSpec;
+import io.lakemirror.store.MirrorState;
+import io.lakemirror.store.MirrorStatus;
+import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.SensorBranchState;
+import io.lakemirror.testkit.BucketReplicator;
+import io.lakemirror.testkit.LakeFsUser;
+import io.lakemirror.testkit.World;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The validator of region B in a two-region world: a commit made on lakeFS A travels by the bucket
+ * replication simulator while one of its ranges is held back. The branch state waits and names the
+ * range; once the range lands, the sequence is validated within two seconds. The head travels by
+ * claim check, so the validator also reads it from lakeFS A and verifies its ID.
+ */
+class ValidatorIT {
+    private static final String A = "us-east-1";
+    private static final String B = "eu-west-1";
+    private static final BranchId MAIN = BranchId.of("main");
+
+    private static World world;
+    private static DynamoDbStores stores;
+    private static SqsCommitsQueue sender;
+    private static Component validator;
+
+    @BeforeAll
+    static void start() {
+        world = World.builder().regions(A, B).start();
+        stores = DynamoDbStores.builder(world.config(B)).build();
+        sender = SqsCommitsQueue.create(world.config(A));
+        validator = ValidatorFactory.create(world.config(B), new SimpleMeterRegistry());
+        validator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (validator != null) {
+            validator.close();
+        }
+        if (sender != null) {
+            sender.close();
+        }
+        if (stores != null) {
+            stores.close();
+        }
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    @Test
+    void validator_shouldWaitNamingTheHeldBackRange_thenValidateWithinTwoSecondsOfItsArrival() {
+        World.Site a = world.site(A);
+        World.Site b = world.site(B);
+        BucketReplicator aToB = world.replicator(A, B);
+        String repo = "orders";
+        LakeFsUser lakeFs = new LakeFsUser(a.lakeFsEndpoint(), world.replicationAccessKeyId(),
+                world.replicationSecretAccessKey());
+        lakeFs.createRepository(RepositoryId.of(repo), a.storageNamespace(repo));
+
+        // Paused, so that the range is held back before any file of the commit travels.
+        aToB.pause();
+        for (int i = 0; i < 3; i++) {
+            lakeFs.upload(RepositoryId.of(repo), MAIN, "tables/orders/part-" + i + ".csv",
+                    ("id,amount\n" + i + ",10\n").getBytes(StandardCharsets.UTF_8));
+        }
+        LakeFsUser.Commit commit = lakeFs.commit(RepositoryId.of(repo), MAIN, "three parts");
+        CommitId head = commit.id();
+        String metaRangeKey = repo + "/_lakefs/" + commit.metaRangeId();
+        String heldRange = keys(a.bucket(), repo + "/_lakefs/").stream()
+                .filter(k -> k.matches(".*/_lakefs/[0-9a-f]{64}") && !k.equals(metaRangeKey)).findFirst().orElseThrow();
+        BucketReplicator.Hold hold = aToB.holdBack(Pattern.quote(heldRange));
+        aToB.resume();
+
+        MirrorsDatabase mirrors = stores.mirrorsDatabase();
+        MirrorSpec spec = new MirrorSpec(MirrorId.of("m-orders"), RepositoryId.of("orders-mirror"),
+                RepositoryId.of(repo), Region.of(A), Region.of(B), StorageNamespace.of(b.storageNamespace(repo)), MAIN,
+                Instant.now(), "validator-it", Optional.empty());
+        mirrors.createMirror(spec);
+        mirrors.putStatus(new MirrorStatus(spec.id(), MirrorState.ACTIVE, "", Instant.now()), Set.of(), true);
+        Instant sensedAt = Instant.now();
+        mirrors.putSensorBranchState(new SensorBranchState(spec.id(), MAIN, 1, Optional.of(head), sensedAt, true, 1), 0);
+        CommitsDetected message = new CommitsDetected(OrganizationId.of(world.organizationId()), spec.id(),
+                spec.sourceRepository(), spec.sourceRegion(), spec.destinationRegion(), MAIN, 1, 0, true,
+                Optional.of(head), sensedAt, 1, List.of(), Optional.empty(), List.of(head));
+        sender.send(Region.of(B), List.of(new CommitsQueue.OutgoingMessage(message.groupId(),
+                message.deduplicationId(), CommitsDetectedCodec.encode(message))));
+
+        await().alias("branch state waits and names the held-back range").atMost(Duration.ofSeconds(30))
+                .until(() -> branch(spec).waiting().map(w -> w.missing().contains(heldRange)).orElse(false));
+        await().alias("no validation while the range is held back").during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5)).until(() -> branch(spec).validated().isEmpty());
+        assertThat(aToB.heldKeys()).contains(heldRange);
+        assertThat(stores.refstore().getCommits(spec.id(), List.of(head))).as("claim-checked head stored")
+                .containsKey(head);
+
+        hold.release();
+        await().alias("the held range lands in bucket B").atMost(Duration.ofSeconds(10))
+                .until(() -> aToB.landedAt(heldRange).isPresent());
+        await().alias("validated within 2 s of the range landing").atMost(Duration.ofSeconds(2))
+                .until(() -> branch(spec).validatedSequence() == 1);
+
+        BranchState state = branch(spec);
+        assertThat(state.validated().orElseThrow().head()).contains(head);
+        assertThat(state.waiting()).isEmpty();
+        assertThat(state.validatorError()).isEmpty();
+        assertThat(deadLetters(b)).as("nothing dead-lettered").isZero();
+    }
+
+    private static BranchState branch(MirrorSpec spec) {
+        return stores.mirrorsDatabase().getBranchState(spec.id(), MAIN).orElse(BranchState.empty(spec.id(), MAIN));
+    }
+
+    private static Set<String> keys(String bucket, String prefix) {
+        return world.s3().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static long deadLetters(World.Site site) {
+        String count = world.sqs().getQueueAttributes(r -> r.queueUrl(site.commitsQueue().dlqUrl())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        return Long.parseLong(count);
+    }
+}

@@ -1,0 +1,135 @@
+package io.lakemirror.validator;
+
+import io.lakemirror.blockstore.BlockStore;
+import io.lakemirror.domain.CorruptDataException;
+import io.lakemirror.domain.MetaRangeId;
+import io.lakemirror.domain.NotFoundException;
+import io.lakemirror.domain.RangeId;
+import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.graveler.GravelerReader;
+import io.lakemirror.graveler.RangeInfo;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks that a head's metarange and every range it lists are in a storage namespace (invariant I1),
+ * and, in strict mode, the data objects of every range new to the namespace.
+ *
+ * <p>The metarange is HEADed (for its size) and read with the graveler codec. Ranges the refstore's
+ * presence cache already knows are skipped; the rest are HEADed concurrently. Metarange and range
+ * IDs are content addresses, so a file once present stays present: every file found is recorded in
+ * the cache at once, even when others are still missing, and a commit that changed one range costs
+ * one HEAD and one read of its metarange plus one range HEAD.
+ *
+ * <p>Bad bytes raise {@link CorruptDataException} naming the file's key, never "missing": the file
+ * is there, and may be fixed by a replication still in progress, so callers retry it as an error.
+ */
+final class HeadChecker {
+    private static final Logger LOG = LoggerFactory.getLogger(HeadChecker.class);
+
+    private final BlockStore store;
+    private final PresenceCache presence;
+    private final FileLookups lookups;
+    private final DataObjectChecker dataObjects;
+    private final ValidatorMetrics metrics;
+    private final Clock clock;
+    private final int keysReported;
+    private final boolean strict;
+
+    HeadChecker(BlockStore store, PresenceCache presence, FileLookups lookups, ValidatorMetrics metrics, Clock clock,
+                int keysReported, boolean strict) {
+        this.store = store;
+        this.presence = presence;
+        this.lookups = lookups;
+        this.dataObjects = new DataObjectChecker(store, lookups, metrics);
+        this.metrics = metrics;
+        this.clock = clock;
+        this.keysReported = keysReported;
+        this.strict = strict;
+    }
+
+    /** Checks the files of a head whose metarange is {@code metaRange} (empty: nothing to check). */
+    HeadCheck check(StorageNamespace ns, Optional<MetaRangeId> metaRange) {
+        if (metaRange.isEmpty()) {
+            return HeadCheck.nothingToCheck();
+        }
+        return metrics.checkDuration().record(() -> checkMetaRange(ns, metaRange.get()));
+    }
+
+    private HeadCheck checkMetaRange(StorageNamespace ns, MetaRangeId metaRange) {
+        HeadCheck.Tally tally = new HeadCheck.Tally(keysReported);
+        String bucket = ns.bucket();
+        String metaRangeKey = ns.metadataKey(metaRange);
+        tally.request();
+        metrics.fileRequest("metarange", "head");
+        Optional<Long> size = store.head(bucket, metaRangeKey);
+        if (size.isEmpty()) {
+            tally.missing(metaRangeKey);
+            return tally.result();
+        }
+        Optional<List<RangeId>> listed = listRanges(bucket, metaRangeKey, size.get(), metaRange, tally);
+        if (listed.isEmpty()) {
+            tally.missing(metaRangeKey);
+            return tally.result();
+        }
+        List<RangeId> ranges = listed.get();
+        List<String> ids = ranges.stream().map(RangeId::value).toList();
+        Set<String> known = ranges.isEmpty() ? Set.of() : presence.knownPresent(ns, ids);
+        tally.cacheHits(known.size());
+        metrics.cacheHits(known.size());
+
+        List<RangeId> unknown = ranges.stream().filter(r -> !known.contains(r.value())).toList();
+        Map<String, Optional<Long>> sizes = unknown.isEmpty() ? Map.of()
+                : lookups.head(bucket, unknown.stream().map(ns::metadataKey).toList(), key -> {
+                    tally.request();
+                    metrics.fileRequest("range", "head");
+                });
+
+        List<String> nowPresent = new ArrayList<>();
+        nowPresent.add(metaRange.value());
+        for (RangeId range : unknown) {
+            Optional<Long> rangeSize = sizes.get(ns.metadataKey(range));
+            if (rangeSize.isEmpty()) {
+                tally.missing(ns.metadataKey(range));
+            } else if (!strict || dataObjects.check(ns, range, rangeSize.get(), tally)) {
+                // In strict mode a range counts as present only with its objects, so a later check
+                // that skips it through the cache does not skip objects that were missing.
+                nowPresent.add(range.value());
+            }
+        }
+        presence.recordPresent(ns, nowPresent, clock.instant());
+        HeadCheck result = tally.result();
+        LOG.trace("Checked metarange {} in {}: {} range(s), {} known present, {} missing, {} request(s)",
+                metaRange, ns, ranges.size(), known.size(), result.missingCount(), result.requests());
+        return result;
+    }
+
+    /** The distinct ranges of a metarange in key order; empty when the file vanished while being read. */
+    private Optional<List<RangeId>> listRanges(String bucket, String key, long size, MetaRangeId id,
+                                               HeadCheck.Tally tally) {
+        tally.request();
+        metrics.fileRequest("metarange", "get");
+        Set<RangeId> ranges = new LinkedHashSet<>();
+        try {
+            Iterator<RangeInfo> it = GravelerReader.readMetaRange(store.open(bucket, key, size));
+            while (it.hasNext()) {
+                ranges.add(it.next().id());
+            }
+        } catch (NotFoundException e) {
+            LOG.trace("Metarange {} disappeared between HEAD and read ({}): counted as missing", key, e.getMessage());
+            return Optional.empty();
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("metarange " + id + " at s3://" + bucket + "/" + key + " is corrupt ("
+                    + e.getMessage() + "); it is checked again later in case it is still being replicated", e);
+        }
+        return Optional.of(List.copyOf(ranges));
+    }
+}

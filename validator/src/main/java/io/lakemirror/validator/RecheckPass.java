@@ -1,0 +1,173 @@
+package io.lakemirror.validator;
+
+import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.ReplicationException;
+import io.lakemirror.store.BranchState;
+import io.lakemirror.store.MirrorRecord;
+import io.lakemirror.store.MirrorState;
+import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.Refstore;
+import io.lakemirror.store.SensorBranchState;
+import io.lakemirror.store.StorePage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic pass ({@code validator.run_interval}) that re-checks every branch state still
+ * waiting for files, on every mirror into this region, and admits it through the same
+ * {@link HeadAdmission} as the message path. It needs nothing from the queue, so a message lost to
+ * a visibility timeout, a redrive or a handover never loses a commit.
+ *
+ * <p>A waiting sequence is re-checked only while it is the sensor's latest for the branch: the
+ * sensor state supplies its sensed time and commit count, and a newer sequence is the newer
+ * message's business.
+ */
+final class RecheckPass {
+    private static final Logger LOG = LoggerFactory.getLogger(RecheckPass.class);
+
+    private final Region region;
+    private final MirrorsDatabase mirrors;
+    private final Refstore refstore;
+    private final HeadAdmission admission;
+    private final ValidatorMetrics metrics;
+    private final Clock clock;
+    private final int pageSize;
+
+    RecheckPass(Region region, MirrorsDatabase mirrors, Refstore refstore, HeadAdmission admission,
+                ValidatorMetrics metrics, Clock clock, int pageSize) {
+        this.region = region;
+        this.mirrors = mirrors;
+        this.refstore = refstore;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.pageSize = pageSize;
+    }
+
+    /** Counts of one pass. */
+    record Summary(int mirrors, int waiting, int validated, int stillWaiting, int skipped, int failed) {
+    }
+
+    /** One pass over all mirrors; a failure on one branch never stops the others. */
+    Summary run() {
+        long started = System.nanoTime();
+        Counts counts = new Counts();
+        Optional<String> after = Optional.empty();
+        do {
+            StorePage<MirrorRecord> page = mirrors.listMirrors(after, pageSize);
+            for (MirrorRecord record : page.items()) {
+                if (ours(record)) {
+                    counts.mirrors++;
+                    recheckMirror(record, counts);
+                }
+            }
+            after = page.nextAfter();
+        } while (after.isPresent());
+        Summary summary = new Summary(counts.mirrors, counts.waiting, counts.validated, counts.stillWaiting,
+                counts.skipped, counts.failed);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        metrics.recheckDuration().record(Duration.ofMillis(millis));
+        if (summary.waiting() > 0 || summary.failed() > 0) {
+            LOG.info("Re-check pass over {} mirror(s) into {}: {} branch(es) waiting, {} validated, {} still waiting,"
+                            + " {} left to newer sequences, {} failed, in {} ms", summary.mirrors(), region,
+                    summary.waiting(), summary.validated(), summary.stillWaiting(), summary.skipped(), summary.failed(),
+                    millis);
+        } else {
+            LOG.debug("Re-check pass over {} mirror(s) into {}: nothing waiting, in {} ms", summary.mirrors(), region,
+                    millis);
+        }
+        return summary;
+    }
+
+    private boolean ours(MirrorRecord record) {
+        MirrorState state = record.state();
+        return record.spec().destinationRegion().equals(region) && !record.spec().isDeleteRequested()
+                && state != MirrorState.DELETING && state != MirrorState.DELETED;
+    }
+
+    private void recheckMirror(MirrorRecord record, Counts counts) {
+        List<BranchState> states;
+        try {
+            states = mirrors.listBranchStates(record.spec().id());
+        } catch (RuntimeException e) {
+            counts.failed++;
+            LOG.warn("Re-check of mirror {} ({}) failed to list its branches: {}", record.spec().id(),
+                    record.spec().describe(), e.getMessage());
+            return;
+        }
+        for (BranchState state : states) {
+            Optional<BranchState.Waiting> waiting = state.waiting()
+                    .filter(w -> w.sequence() > state.validatedSequence());
+            if (waiting.isEmpty()) {
+                continue;
+            }
+            counts.waiting++;
+            try {
+                recheckBranch(record, state, waiting.get(), counts);
+            } catch (RuntimeException e) {
+                counts.failed++;
+                metrics.failure(e);
+                recordError(record, state, waiting.get(), e);
+            }
+        }
+    }
+
+    private void recheckBranch(MirrorRecord record, BranchState state, BranchState.Waiting waiting, Counts counts) {
+        String what = record.spec().id() + "/" + state.branch() + " sequence " + waiting.sequence();
+        Optional<SensorBranchState> sensed = mirrors.getSensorBranchState(record.spec().id(), state.branch());
+        if (sensed.isEmpty() || sensed.get().sequence() != waiting.sequence()
+                || !sensed.get().head().equals(Optional.of(waiting.head()))) {
+            counts.skipped++;
+            LOG.trace("{}: not re-checked (the sensor is at sequence {}; the newer sequence's message decides)", what,
+                    sensed.map(SensorBranchState::sequence).map(String::valueOf).orElse("none"));
+            return;
+        }
+        Refstore.StoredCommit head = refstore.getCommits(record.spec().id(), List.of(waiting.head())).get(waiting.head());
+        if (head == null) {
+            counts.skipped++;
+            LOG.debug("{}: not re-checked (head {} is not in the refstore yet; its message stores it)", what,
+                    waiting.head());
+            return;
+        }
+        CommitRecord commit = head.commit();
+        HeadAdmission.Result result = admission.admit(new HeadAdmission.Candidate(record.spec(), state.branch(),
+                waiting.sequence(), commit, sensed.get().sensedAt(), sensed.get().commitsSent()), true);
+        if (result instanceof HeadAdmission.Validated || result instanceof HeadAdmission.AlreadyValidated) {
+            counts.validated++;
+        } else if (result instanceof HeadAdmission.Waiting) {
+            counts.stillWaiting++;
+        } else {
+            counts.skipped++;
+        }
+    }
+
+    private void recordError(MirrorRecord record, BranchState state, BranchState.Waiting waiting, RuntimeException e) {
+        String reason = "sequence " + waiting.sequence() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        if (e instanceof ReplicationException) {
+            LOG.warn("Re-check of {}/{} failed: {}", record.spec().id(), state.branch(), reason);
+        } else {
+            LOG.warn("Re-check of {}/{} failed unexpectedly: {}", record.spec().id(), state.branch(), reason, e);
+        }
+        try {
+            mirrors.recordValidatorError(record.spec().id(), state.branch(), new BranchState.ErrorInfo(reason,
+                    clock.instant()));
+        } catch (RuntimeException recordFailure) {
+            LOG.debug("Could not record the re-check error of {}/{}: {}", record.spec().id(), state.branch(),
+                    recordFailure.getMessage());
+        }
+    }
+
+    private static final class Counts {
+        int mirrors;
+        int waiting;
+        int validated;
+        int stillWaiting;
+        int skipped;
+        int failed;
+    }
+}

@@ -1,0 +1,90 @@
+package io.lakemirror.validator;
+
+import io.lakemirror.config.ReplicationConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the validator runs: the {@code validator.*} settings plus tuning that has no configuration key.
+ *
+ * @param runInterval          period of the pass that re-checks branches still waiting for files
+ * @param numWorkers           threads consuming the commits queue
+ * @param retries              delays before a message is looked at again
+ * @param strict               also check the data objects of every range new to a namespace
+ * @param fileCheckThreads     concurrent HEAD requests across all workers
+ * @param receiveBudget        receives a message may use before the queue's redrive policy moves it to
+ *                             the dead-letter queue (the queue's {@code maxReceiveCount}; the CDK stack
+ *                             and the test world use 5). The validator never lets SQS redrive a message
+ *                             silently: before the last receive it hands a waiting sequence over to the
+ *                             re-check pass, or dead-letters a poison message with its reason.
+ * @param missingKeysReported  how many missing keys a waiting branch state names
+ * @param receiveWait          long-poll wait of one receive; bounds how long shutdown waits for a worker
+ * @param shutdownTimeout      how long {@link Validator#close()} waits for in-flight work
+ * @param pageSize             mirrors per page when the re-check pass lists them
+ * @param presenceCacheSize    file IDs known present that this process remembers in front of the refstore
+ */
+public record ValidatorOptions(Duration runInterval, int numWorkers, RetrySchedule retries, boolean strict,
+                               int fileCheckThreads, int receiveBudget, int missingKeysReported, Duration receiveWait,
+                               Duration shutdownTimeout, int pageSize, long presenceCacheSize) {
+    public static final int DEFAULT_FILE_CHECK_THREADS = 32;
+    public static final int DEFAULT_RECEIVE_BUDGET = 5;
+    public static final int DEFAULT_MISSING_KEYS_REPORTED = 5;
+    public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** About 20 MB: the unchanged ranges of a few repositories of 10,000 ranges each. */
+    public static final long DEFAULT_PRESENCE_CACHE_SIZE = 100_000;
+
+    public ValidatorOptions {
+        Objects.requireNonNull(runInterval, "runInterval");
+        Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(receiveWait, "receiveWait");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (runInterval.isNegative() || runInterval.isZero()) {
+            throw new IllegalArgumentException("runInterval must be positive, got " + runInterval);
+        }
+        if (presenceCacheSize < 0) {
+            throw new IllegalArgumentException("presenceCacheSize must not be negative, got " + presenceCacheSize);
+        }
+        if (numWorkers < 1 || fileCheckThreads < 1 || receiveBudget < 1 || missingKeysReported < 1 || pageSize < 1) {
+            throw new IllegalArgumentException("numWorkers, fileCheckThreads, receiveBudget, missingKeysReported and"
+                    + " pageSize must be at least 1, got " + numWorkers + ", " + fileCheckThreads + ", " + receiveBudget
+                    + ", " + missingKeysReported + ", " + pageSize);
+        }
+    }
+
+    /** The configured {@code validator.*} settings with default tuning. */
+    public static ValidatorOptions from(ReplicationConfig.ValidatorSettings settings, int pageSize) {
+        return new ValidatorOptions(settings.runInterval(), settings.numWorkers(),
+                RetrySchedule.of(settings.cooldownOnMissing(), settings.cooldownOnError()), settings.strict(),
+                DEFAULT_FILE_CHECK_THREADS, DEFAULT_RECEIVE_BUDGET, DEFAULT_MISSING_KEYS_REPORTED, DEFAULT_RECEIVE_WAIT,
+                DEFAULT_SHUTDOWN_TIMEOUT, pageSize, DEFAULT_PRESENCE_CACHE_SIZE);
+    }
+
+    /**
+     * The receive at which the validator stops handing a message back to the queue: one before the
+     * budget, so a worker that dies mid-message still has a receive left before SQS redrives it.
+     */
+    public int lastOwnReceive() {
+        return Math.max(1, receiveBudget - 1);
+    }
+
+    public ValidatorOptions withStrict(boolean value) {
+        return new ValidatorOptions(runInterval, numWorkers, retries, value, fileCheckThreads, receiveBudget,
+                missingKeysReported, receiveWait, shutdownTimeout, pageSize, presenceCacheSize);
+    }
+
+    public ValidatorOptions withReceiveBudget(int value) {
+        return new ValidatorOptions(runInterval, numWorkers, retries, strict, fileCheckThreads, value,
+                missingKeysReported, receiveWait, shutdownTimeout, pageSize, presenceCacheSize);
+    }
+
+    public ValidatorOptions withRunInterval(Duration value) {
+        return new ValidatorOptions(value, numWorkers, retries, strict, fileCheckThreads, receiveBudget,
+                missingKeysReported, receiveWait, shutdownTimeout, pageSize, presenceCacheSize);
+    }
+
+    public ValidatorOptions withFileCheckThreads(int value) {
+        return new ValidatorOptions(runInterval, numWorkers, retries, strict, value, receiveBudget,
+                missingKeysReported, receiveWait, shutdownTimeout, pageSize, presenceCacheSize);
+    }
+}
