@@ -4,13 +4,13 @@ import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ConfigPrinter;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.logging.Logging;
-import io.lakemirror.runtime.Component;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -28,86 +28,67 @@ abstract class ComponentCommand implements Callable<Integer> {
             description = "YAML configuration file; REPLICATION_* environment variables override it.")
     Path config;
 
-    /** The components this command runs, in start order; empty when not built yet. */
-    abstract List<Component> components(ReplicationConfig config);
+    @Option(names = "--dynoxide", description = "The DynamoDB endpoint is dynoxide (e.g. the sandbox's, see"
+            + " bin/replication sandbox --help): apply the compatibility shims its change feed needs. Local stacks only.")
+    boolean dynoxide;
+
+    /** The components this command runs. */
+    abstract Set<RegionProcess.Part> parts();
 
     @Override
     public Integer call() throws InterruptedException {
         ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
         Logging.configure(loaded.logging().level(), loaded.logging().format());
-        String name = spec.name();
-        List<Component> parts = components(loaded);
-        if (parts.isEmpty()) {
-            spec.commandLine().getErr().println("the " + name + " component is not built yet in this version");
-            spec.commandLine().getErr().flush();
-            return 1;
-        }
-        LOG.info("starting {} in region {} (organization {}), configuration: {}", name, loaded.region(),
+        LOG.info("starting {} in region {} (organization {}), configuration: {}", spec.name(), loaded.region(),
                 loaded.organizationId(), ConfigPrinter.toLogLine(loaded.values()));
+        RegionProcess process = RegionProcess.start(loaded,
+                dynoxide ? io.lakemirror.testkit.LocalServices.dynoxideShims(loaded) : UnaryOperator.identity(), b -> { }, parts());
         CountDownLatch stopped = new CountDownLatch(1);
-        List<Component> started = new ArrayList<>();
-        Thread hook = new Thread(() -> {
-            LOG.info("stopping {} ({} components)", name, started.size());
-            for (int i = started.size() - 1; i >= 0; i--) {
-                closeQuietly(started.get(i));
-            }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.close();
             stopped.countDown();
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        for (Component part : parts) {
-            part.start();
-            started.add(part);
-            LOG.info("{} started", part.name());
-        }
+        }, "shutdown"));
         stopped.await();
         return 0;
-    }
-
-    private static void closeQuietly(Component c) {
-        try {
-            c.close();
-        } catch (RuntimeException e) {
-            LOG.warn("{} did not stop cleanly: {}", c.name(), e.toString());
-        }
     }
 
     @Command(name = "sensor", description = "Run the commit sensor of this region.")
     static final class Sensor extends ComponentCommand {
         @Override
-        List<Component> components(ReplicationConfig config) {
-            return List.of();
+        Set<RegionProcess.Part> parts() {
+            return EnumSet.of(RegionProcess.Part.SENSOR);
         }
     }
 
     @Command(name = "validator", description = "Run the validator of this region.")
     static final class Validator extends ComponentCommand {
         @Override
-        List<Component> components(ReplicationConfig config) {
-            return List.of();
+        Set<RegionProcess.Part> parts() {
+            return EnumSet.of(RegionProcess.Part.VALIDATOR);
         }
     }
 
     @Command(name = "promoter", description = "Run the promoter and mirrors manager of this region.")
     static final class Promoter extends ComponentCommand {
         @Override
-        List<Component> components(ReplicationConfig config) {
-            return List.of();
+        Set<RegionProcess.Part> parts() {
+            return EnumSet.of(RegionProcess.Part.PROMOTER);
         }
     }
 
     @Command(name = "api", description = "Serve the REST API on listen_address.")
     static final class Api extends ComponentCommand {
         @Override
-        List<Component> components(ReplicationConfig config) {
-            return List.of();
+        Set<RegionProcess.Part> parts() {
+            return EnumSet.of(RegionProcess.Part.API);
         }
     }
 
     @Command(name = "all", description = "Run every component of this region in one process.")
     static final class All extends ComponentCommand {
         @Override
-        List<Component> components(ReplicationConfig config) {
-            return List.of();
+        Set<RegionProcess.Part> parts() {
+            return EnumSet.allOf(RegionProcess.Part.class);
         }
     }
 }

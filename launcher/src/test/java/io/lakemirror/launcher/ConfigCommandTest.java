@@ -89,13 +89,6 @@ class ConfigCommandTest {
     }
 
     @Test
-    void component_shouldSayItIsNotBuiltYet_andExitOne() {
-        Run run = run(Map.of(), "promoter", "--config", EXAMPLES.resolve("us-east-1.yaml").toString());
-        assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains("not built yet");
-    }
-
-    @Test
     void reference_shouldPrintTheGeneratedMarkdown() {
         Run run = run(Map.of(), "config", "reference");
         assertThat(run.status()).isZero();

@@ -1,0 +1,127 @@
+package io.lakemirror.launcher;
+
+import io.lakemirror.api.ApiFactory;
+import io.lakemirror.api.http.ApiServer;
+import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.promoter.PromoterFactory;
+import io.lakemirror.runtime.Backends;
+import io.lakemirror.runtime.Component;
+import io.lakemirror.sensor.SensorFactory;
+import io.lakemirror.validator.ValidatorFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The components of one region running in this JVM on shared backends: what {@code bin/replication
+ * all} runs, and what the sandbox and end-to-end tests run once per region. Components start in
+ * order (promoter, validator, sensor, then the API, so it only answers once the workers run) and
+ * stop in reverse, then the backends close.
+ */
+public final class RegionProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RegionProcess.class);
+
+    /** The components a region process can run. */
+    public enum Part { PROMOTER, VALIDATOR, SENSOR, API }
+
+    private final ReplicationConfig config;
+    private final Backends backends;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<Component> started = new ArrayList<>();
+    private ApiServer api;
+    private boolean closed;
+
+    private RegionProcess(ReplicationConfig config, Backends backends) {
+        this.config = config;
+        this.backends = backends;
+    }
+
+    /** Every component of {@code config}'s region on production backends. */
+    public static RegionProcess start(ReplicationConfig config) {
+        return start(config, UnaryOperator.identity(), b -> { }, EnumSet.allOf(Part.class));
+    }
+
+    /**
+     * @param storesCustomizer adjusts the DynamoDB stores (local stacks pass their test-only shims here)
+     * @param beforeStart      runs once the backends exist and before any component starts
+     * @param parts            which components to run
+     */
+    public static RegionProcess start(ReplicationConfig config, UnaryOperator<DynamoDbStores.Builder> storesCustomizer,
+                                      Consumer<Backends> beforeStart, Set<Part> parts) {
+        RegionProcess process = new RegionProcess(config, Backends.of(config, storesCustomizer));
+        try {
+            beforeStart.accept(process.backends);
+            for (Component component : process.build(parts)) {
+                component.start();
+                process.started.add(component);
+            }
+            LOG.info("region {} running: {}", config.region(), process.started.stream().map(Component::name).toList());
+            return process;
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    private List<Component> build(Set<Part> parts) {
+        List<Component> components = new ArrayList<>();
+        if (parts.contains(Part.PROMOTER)) {
+            components.add(PromoterFactory.create(backends, metrics));
+        }
+        if (parts.contains(Part.VALIDATOR)) {
+            components.add(ValidatorFactory.create(backends, metrics));
+        }
+        if (parts.contains(Part.SENSOR)) {
+            components.add(SensorFactory.create(backends, metrics));
+        }
+        if (parts.contains(Part.API)) {
+            api = ApiFactory.create(backends, metrics);
+            components.add(api);
+        }
+        return components;
+    }
+
+    public ReplicationConfig config() {
+        return config;
+    }
+
+    public Backends backends() {
+        return backends;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** The port the API listens on, when it runs. */
+    public Optional<Integer> apiPort() {
+        return Optional.ofNullable(api).map(ApiServer::port);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            Component c = started.get(i);
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{} of region {} did not stop cleanly: {}", c.name(), config.region(), e.toString());
+            }
+        }
+        backends.close();
+        LOG.info("region {} stopped", config.region());
+    }
+}
