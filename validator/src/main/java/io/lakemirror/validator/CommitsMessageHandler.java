@@ -61,6 +61,7 @@ final class CommitsMessageHandler {
     private final ValidatorOptions options;
     private final ValidatorMetrics metrics;
     private final Clock clock;
+    private volatile java.util.function.Consumer<HeadAdmission.Candidate> onWaiting = w -> { };
 
     CommitsMessageHandler(Region region, OrganizationId organization, MirrorsDatabase mirrors, Refstore refstore,
                           ClaimChecks claimChecks, HeadAdmission admission, ValidatorOptions options,
@@ -74,6 +75,11 @@ final class CommitsMessageHandler {
         this.options = options;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** Called whenever a check finds files missing (the validator starts watching the branch). */
+    void onWaiting(java.util.function.Consumer<HeadAdmission.Candidate> listener) {
+        this.onWaiting = listener;
     }
 
     /** The outcome for {@code message}; failures become a retry or a dead letter, never an exception. */
@@ -158,7 +164,11 @@ final class CommitsMessageHandler {
         CommitRecord head = headRecord(m, records, spec);
         attempt.candidate = new HeadAdmission.Candidate(spec, m.branch(), m.sequence(), head, m.sensedAt(),
                 m.commitsSent());
-        return afterCheck(message, admission.admit(attempt.candidate, false));
+        HeadAdmission.Result result = admission.admit(attempt.candidate, false);
+        if (result instanceof HeadAdmission.Waiting) {
+            onWaiting.accept(attempt.candidate);
+        }
+        return afterCheck(message, result);
     }
 
     private Optional<Outcome> unfitMirror(CommitsDetected m, MirrorRecord record) {

@@ -117,6 +117,35 @@ final class RecheckPass {
         }
     }
 
+    /** What a re-check of one branch found. */
+    enum BranchOutcome { VALIDATED, STILL_WAITING, NOTHING_TO_DO }
+
+    /**
+     * Re-checks one branch now (the fast in-process watch of {@link WaitingWatch}); failures are
+     * recorded in the branch state and thrown, so the caller retries.
+     */
+    BranchOutcome recheck(io.lakemirror.domain.MirrorId mirror, io.lakemirror.domain.BranchId branch) {
+        Optional<MirrorRecord> record = mirrors.getMirror(mirror).filter(this::ours);
+        Optional<BranchState> state = mirrors.getBranchState(mirror, branch);
+        if (record.isEmpty() || state.isEmpty()) {
+            return BranchOutcome.NOTHING_TO_DO;
+        }
+        Optional<BranchState.Waiting> waiting = state.get().waiting().filter(w -> w.sequence() > state.get().validatedSequence());
+        if (waiting.isEmpty()) {
+            return BranchOutcome.NOTHING_TO_DO;
+        }
+        Counts counts = new Counts();
+        try {
+            recheckBranch(record.get(), state.get(), waiting.get(), counts);
+        } catch (RuntimeException e) {
+            metrics.failure(e);
+            recordError(record.get(), state.get(), waiting.get(), e);
+            throw e;
+        }
+        return counts.validated > 0 ? BranchOutcome.VALIDATED
+                : counts.stillWaiting > 0 ? BranchOutcome.STILL_WAITING : BranchOutcome.NOTHING_TO_DO;
+    }
+
     private void recheckBranch(MirrorRecord record, BranchState state, BranchState.Waiting waiting, Counts counts) {
         String what = record.spec().id() + "/" + state.branch() + " sequence " + waiting.sequence();
         Optional<SensorBranchState> sensed = mirrors.getSensorBranchState(record.spec().id(), state.branch());

@@ -65,6 +65,7 @@ public final class Validator implements Component {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<Thread> workers = new ArrayList<>();
     private ScheduledExecutorService scheduler;
+    private WaitingWatch watch;
     private boolean started;
     private boolean closed;
 
@@ -106,9 +107,12 @@ public final class Validator implements Component {
             workers.add(worker);
             worker.start();
         }
+        watch = new WaitingWatch(recheckPass, options.retries(), options.numWorkers());
+        handler.onWaiting(c -> watch.watch(c.mirror().id(), c.branch()));
         scheduler = Executors.newSingleThreadScheduledExecutor(named("validator-recheck", false));
         long period = options.runInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::recheckSafely, period, period, TimeUnit.MILLISECONDS);
+        // The first pass runs soon after start: after a restart it resumes the waits the last process watched.
+        scheduler.scheduleWithFixedDelay(this::recheckSafely, Math.min(period, 1_000), period, TimeUnit.MILLISECONDS);
         LOG.info("Validator started in region {}: {} worker(s), {} file-check thread(s), re-check every {}, cooldowns"
                         + " {} (missing) / {} (errors), receive budget {}, strict {}", region, options.numWorkers(),
                 options.fileCheckThreads(), options.runInterval(), options.retries().maxMissing(),
@@ -147,6 +151,9 @@ public final class Validator implements Component {
         stopping.countDown();
         if (scheduler != null) {
             scheduler.shutdown();
+        }
+        if (watch != null) {
+            watch.close();
         }
         for (Thread worker : workers) {
             join(worker, deadline);

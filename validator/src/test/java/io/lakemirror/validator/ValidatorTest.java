@@ -116,6 +116,26 @@ class ValidatorTest {
     }
 
     @Test
+    void start_shouldAdmitWithinASecond_whenAFileLandsAfterTheMessageWasHandedOver() {
+        WrittenMetaRange mr = TestMetaRanges.write(2, j -> "v1");
+        TestMetaRanges.upload(f.blocks, f.ns, mr, id -> id.equals(mr.id().value()));
+        CommitRecord head = f.commit(mr.id());
+        f.sensed(1, Optional.of(head.id()));
+        // One receive and an hourly re-check pass: only the in-process watch can admit it quickly.
+        start(ValidatorFixture.options().withReceiveBudget(1).withRunInterval(Duration.ofHours(1)));
+
+        send(f.headMessage(1, head));
+        await().alias("handed over").atMost(Duration.ofSeconds(10))
+                .until(() -> f.queues.bodies(StoreFixtures.DESTINATION).isEmpty() && f.branch().waiting().isPresent());
+        f.blocks.put(f.ns.bucket(), f.ns.metadataKey(mr.id()), mr.bytes());
+        long landed = System.nanoTime();
+
+        await().alias("validated by the watch").atMost(Duration.ofSeconds(10))
+                .until(() -> f.branch().validatedSequence() == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - landed)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void close_shouldStopWorkersWithinShutdownTimeout_andBeIdempotent() {
         start(ValidatorFixture.options());
         long started = System.nanoTime();
