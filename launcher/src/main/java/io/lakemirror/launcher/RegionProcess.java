@@ -9,8 +9,13 @@ import io.lakemirror.runtime.Backends;
 import io.lakemirror.runtime.Component;
 import io.lakemirror.sensor.SensorFactory;
 import io.lakemirror.validator.ValidatorFactory;
+import io.lakemirror.api.metrics.MirrorMetrics;
+import io.lakemirror.aws.cloudwatch.CloudWatchMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,6 +41,9 @@ public final class RegionProcess implements AutoCloseable {
     private final ReplicationConfig config;
     private final Backends backends;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** What components record into: Prometheus, plus CloudWatch's alarm metrics when enabled. */
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    private final Optional<MeterRegistry> cloudWatch;
     private final List<Component> started = new ArrayList<>();
     private ApiServer api;
     private boolean closed;
@@ -43,6 +51,10 @@ public final class RegionProcess implements AutoCloseable {
     private RegionProcess(ReplicationConfig config, Backends backends) {
         this.config = config;
         this.backends = backends;
+        meters.add(metrics);
+        // Before any component registers a meter, so the alarm metrics reach CloudWatch too.
+        this.cloudWatch = CloudWatchMetrics.registry(config);
+        cloudWatch.ifPresent(meters::add);
     }
 
     /** Every component of {@code config}'s region on production backends. */
@@ -75,15 +87,16 @@ public final class RegionProcess implements AutoCloseable {
     private List<Component> build(Set<Part> parts) {
         List<Component> components = new ArrayList<>();
         if (parts.contains(Part.PROMOTER)) {
-            components.add(PromoterFactory.create(backends, metrics));
+            components.add(PromoterFactory.create(backends, meters));
         }
         if (parts.contains(Part.VALIDATOR)) {
-            components.add(ValidatorFactory.create(backends, metrics));
+            components.add(ValidatorFactory.create(backends, meters));
         }
         if (parts.contains(Part.SENSOR)) {
-            components.add(SensorFactory.create(backends, metrics));
+            components.add(SensorFactory.create(backends, meters));
         }
         if (parts.contains(Part.API)) {
+            components.add(MirrorMetrics.create(config, backends.mirrorsDatabase(), meters, Clock.systemUTC()));
             api = ApiFactory.create(backends, metrics);
             components.add(api);
         }
@@ -122,6 +135,8 @@ public final class RegionProcess implements AutoCloseable {
             }
         }
         backends.close();
+        // Closing the CloudWatch registry publishes its last step.
+        cloudWatch.ifPresent(MeterRegistry::close);
         LOG.info("region {} stopped", config.region());
     }
 }

@@ -1,5 +1,6 @@
 package io.lakemirror.promoter;
 
+import io.lakemirror.runtime.MutableClock;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MirrorId;

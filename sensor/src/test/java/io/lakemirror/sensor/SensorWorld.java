@@ -1,5 +1,6 @@
 package io.lakemirror.sensor;
 
+import io.lakemirror.runtime.MutableClock;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MirrorId;
@@ -41,7 +42,7 @@ final class SensorWorld implements AutoCloseable {
     static final BranchId MAIN = BranchId.of("main");
     static final MirrorId MIRROR = MirrorId.of("m1");
 
-    final TestClock clock = new TestClock(T0);
+    final MutableClock clock = new MutableClock(T0);
     final FakeLakeFs lakeFs = new FakeLakeFs(clock);
     final InMemoryMirrorsDatabase store = new InMemoryMirrorsDatabase();
     final HookedMirrorsDatabase database = new HookedMirrorsDatabase(store);

@@ -1,5 +1,6 @@
 package io.lakemirror.validator;
 
+import io.lakemirror.runtime.MutableClock;
 import static io.lakemirror.validator.ValidatorFixture.MAIN;
 import static io.lakemirror.validator.ValidatorFixture.received;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -341,7 +342,7 @@ class CommitsMessageHandlerTest {
     void handle_shouldRetryOnErrorLadder_whenBucketIsThrottling() {
         CommitRecord head = f.commit(TestMetaRanges.write(1, j -> "v1").id());
         f.sensed(1, Optional.of(head.id()));
-        ValidatorFixture.MutableClock clock = f.clock;
+        MutableClock clock = f.clock;
         Validator throttled = new Validator(ValidatorFixture.options(), StoreFixtures.DESTINATION, ValidatorFixture.ORG,
                 new Validator.Ports(f.mirrors, f.refstore, f.queues.forRegion(StoreFixtures.DESTINATION),
                         new io.lakemirror.blockstore.BlockStore() {

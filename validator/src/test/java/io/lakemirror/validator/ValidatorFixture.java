@@ -1,5 +1,6 @@
 package io.lakemirror.validator;
 
+import io.lakemirror.runtime.MutableClock;
 import io.lakemirror.blockstore.InMemoryBlockStore;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
@@ -141,31 +142,4 @@ final class ValidatorFixture {
         return MirrorId.of(id);
     }
 
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-}
+    /** A clock tests move by hand. */}

@@ -1,4 +1,4 @@
-package io.lakemirror.sensor;
+package io.lakemirror.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told to, shared by the sensor and the fake lakeFS of a test. */
-final class TestClock extends Clock {
+/** A UTC clock that moves only when a test tells it to; safe to read from other threads. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
