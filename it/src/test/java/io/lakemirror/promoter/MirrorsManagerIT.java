@@ -1,0 +1,146 @@
+package io.lakemirror.promoter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.NotFoundException;
+import io.lakemirror.domain.Region;
+import io.lakemirror.domain.RepositoryId;
+import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.launcher.RegionProcess;
+import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.Repository;
+import io.lakemirror.runtime.Backends;
+import io.lakemirror.store.ChangeFeed;
+import io.lakemirror.store.MirrorSpec;
+import io.lakemirror.store.MirrorState;
+import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.testkit.LocalServices;
+import io.lakemirror.testkit.World;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mirrors manager of region B on the real backends: a mirror spec written in region A yields a
+ * bare, read-only repository in lakeFS B through the change stream, and through the reconcile pass
+ * alone when no stream event arrives; deleting the spec removes the repository.
+ */
+class MirrorsManagerIT {
+    private static final String A = "us-east-1";
+    private static final String B = "eu-west-1";
+    private static World world;
+    private static Backends regionA;
+
+    @BeforeAll
+    static void start() {
+        world = World.builder().regions(A, B).start();
+        regionA = Backends.of(world.config(A), LocalServices.dynoxideShims(world.config(A)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (regionA != null) {
+            regionA.close();
+        }
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    private static MirrorSpec spec(String name) {
+        return new MirrorSpec(MirrorId.generate(Instant.now()), RepositoryId.of(name), RepositoryId.of("source-" + name),
+                Region.of(A), Region.of(B), StorageNamespace.of(world.site(B).storageNamespace(name)), BranchId.of("main"),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), "admin", Optional.empty());
+    }
+
+    private static Optional<Repository> repository(LakeFs lakeFs, RepositoryId name) {
+        try {
+            return Optional.of(lakeFs.getRepository(name));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void specWrittenInA_shouldYieldABareReadOnlyRepositoryInB_withinTwoSecondsThroughTheStream() {
+        try (RegionProcess b = RegionProcess.start(world.config(B), LocalServices.dynoxideShims(world.config(B)),
+                LocalServices.seedChangeFeed(world), EnumSet.of(RegionProcess.Part.PROMOTER))) {
+            LakeFs lakeFsB = b.backends().localLakeFs();
+            MirrorSpec spec = spec("streamed");
+            MirrorsDatabase db = regionA.mirrorsDatabase();
+            awaitFeedRunning(db, lakeFsB);
+
+            db.createMirror(spec);
+            long written = System.nanoTime();
+            await("mirror repository in lakeFS B").atMost(Duration.ofSeconds(10)).until(() -> repository(lakeFsB, spec.name()).isPresent());
+            assertThat(Duration.ofNanos(System.nanoTime() - written)).isLessThan(Duration.ofSeconds(2));
+            Repository repo = lakeFsB.getRepository(spec.name());
+            assertThat(repo.readOnly()).isTrue();
+            assertThat(repo.storageNamespace()).isEqualTo(spec.storageNamespace().value());
+            assertThat(lakeFsB.listBranches(spec.name(), io.lakemirror.lakefs.PageRequest.largest(), true).results()).isEmpty();
+            await("status ACTIVE").atMost(Duration.ofSeconds(5))
+                    .until(() -> db.getMirror(spec.id()).map(m -> m.state() == MirrorState.ACTIVE).orElse(false));
+
+            db.requestDeletion(spec.id(), Instant.now());
+
+            await("mirror repository removed").atMost(Duration.ofSeconds(10)).until(() -> repository(lakeFsB, spec.name()).isEmpty());
+            await("mirror items removed").atMost(Duration.ofSeconds(5)).until(() -> db.getMirror(spec.id()).isEmpty());
+        }
+    }
+
+    /** Waits until a first mirror makes it through the stream, so the timed one measures delivery, not KCL's start. */
+    private static void awaitFeedRunning(MirrorsDatabase db, LakeFs lakeFsB) {
+        MirrorSpec warmUp = spec("warm-up");
+        db.createMirror(warmUp);
+        await("change feed delivering").atMost(Duration.ofSeconds(60)).until(() -> repository(lakeFsB, warmUp.name()).isPresent());
+    }
+
+    @Test
+    void specWrittenInA_shouldYieldTheRepositoryWithinOneReconcileInterval_whenTheStreamConsumerIsStopped() {
+        Backends b = Backends.of(world.config(B), LocalServices.dynoxideShims(world.config(B)));
+        Duration interval = world.config(B).mirrorsManager().processMirrorsInterval();
+        Clock clock = Clock.systemUTC();
+        PromoterService service = new PromoterService(Region.of(B), b.mirrorsDatabase(), new StoppedFeed(),
+                new MirrorsManager(Region.of(B), b.mirrorsDatabase(), b.refstore(), b.localLakeFs(), clock),
+                new BranchPromoter(Region.of(B), "it", b.mirrorsDatabase(), b.refstore(), b.localLakeFs(), b::lakeFs, clock,
+                        Duration.ofSeconds(30)),
+                new PromoterService.Settings(interval, Duration.ofSeconds(30), 2, Duration.ofSeconds(1), 1000), clock,
+                new SimpleMeterRegistry());
+        try (b; service) {
+            service.start();
+            MirrorSpec spec = spec("reconciled");
+            regionA.mirrorsDatabase().createMirror(spec);
+            long written = System.nanoTime();
+
+            BooleanSupplier created = () -> repository(b.localLakeFs(), spec.name()).isPresent();
+            await("mirror repository by the reconcile pass").atMost(interval.multipliedBy(3)).until(created::getAsBoolean);
+            assertThat(Duration.ofNanos(System.nanoTime() - written)).isLessThanOrEqualTo(interval.plusSeconds(2));
+
+            regionA.mirrorsDatabase().requestDeletion(spec.id(), Instant.now());
+            await("mirror repository removed by the reconcile pass").atMost(interval.multipliedBy(3))
+                    .until(() -> !created.getAsBoolean());
+        }
+    }
+
+    /** A change feed whose consumer is stopped: nothing is ever delivered. */
+    private static final class StoppedFeed implements ChangeFeed {
+        @Override
+        public void start(Listener listener) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
