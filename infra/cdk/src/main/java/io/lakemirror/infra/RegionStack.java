@@ -20,6 +20,7 @@ import io.lakemirror.infra.constructs.RefstoreTableProps;
 import io.lakemirror.infra.constructs.ReplicationAlarms;
 import io.lakemirror.infra.constructs.ReplicationAlarmsProps;
 import io.lakemirror.infra.constructs.ReplicationRoute;
+import io.lakemirror.aws.kcl.KclChangeFeed;
 import io.lakemirror.infra.constructs.ServiceEnvironment;
 import io.lakemirror.infra.constructs.ServiceNetwork;
 import io.lakemirror.infra.constructs.ServiceNetworkProps;
@@ -98,6 +99,8 @@ public final class RegionStack extends Stack {
                         .map(destination -> CommitsQueue.arnInRegion(this, destination.value(), commits.getQueueName()))
                         .toList())
                 .mirroredNamespaces(topology.mirroredNamespacesIn(region))
+                // The promoter's lease tables are named after the service's own default, so the grant fits.
+                .kclApplicationName(KclChangeFeed.defaultApplicationName(MirrorsTable.DEFAULT_TABLE_NAME, region))
                 .build());
 
         ServiceNetwork network = new ServiceNetwork(this, "Network", ServiceNetworkProps.builder()
@@ -183,7 +186,9 @@ public final class RegionStack extends Stack {
                 .set(ConfigKeys.QUEUE_SQS_QUEUE_NAME, commits.getQueueName())
                 .set(ConfigKeys.LISTEN_ADDRESS, "0.0.0.0:" + port)
                 // One JSON object per line is what CloudWatch Logs Insights queries; the topology may override.
-                .set(ConfigKeys.LOGGING_FORMAT, "json");
+                .set(ConfigKeys.LOGGING_FORMAT, "json")
+                // The lag, stall and pending alarms read these metrics.
+                .set(ConfigKeys.METRICS_CLOUDWATCH_ENABLED, "true");
         topology.config().forEach(env::set);
         return env.build();
     }

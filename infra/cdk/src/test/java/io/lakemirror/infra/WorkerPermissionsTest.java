@@ -124,7 +124,7 @@ class WorkerPermissionsTest {
                 .map(Map.Entry::getKey).findFirst().orElseThrow() + ".Arn}";
         String bucket = ARN + "s3:::" + bucket(region);
         String inbound = region.equals(ExampleDeployment.US) ? "repos/training-data" : "repos/analytics";
-        String kcl = ARN + "dynamodb:" + region + ":" + ACCOUNT + ":table/lakemirror-promoter";
+        String kcl = ARN + "dynamodb:" + region + ":" + ACCOUNT + ":table/lakemirror-mirrors-changes-" + region;
 
         List<String> out = new ArrayList<>();
         out.add("cloudwatch:PutMetricData on *");

@@ -117,6 +117,7 @@ public record Topology(OrganizationId organizationId, Optional<String> account, 
         reserved.put(ConfigKeys.QUEUE_SQS_QUEUE_NAME, fromResources);
         reserved.put(ConfigKeys.QUEUE_SQS_QUEUE_URLS, fromResources);
         reserved.put(ConfigKeys.LISTEN_ADDRESS, "set by the deployment to match the load balancer's target port");
+        reserved.put(ConfigKeys.METRICS_CLOUDWATCH_ENDPOINT, local);
         reserved.put(ConfigKeys.AWS_ACCESS_KEY_ID, local);
         reserved.put(ConfigKeys.AWS_SECRET_ACCESS_KEY, local);
         return Collections.unmodifiableMap(reserved);
