@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             GravelerCommand.class,
             LakeFsServerCommand.class,
+            SandboxCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -47,6 +48,7 @@ public final class Dynoxide implements AutoCloseable {
     private static final int PORT_ATTEMPTS = 3;
     private static final int OUTPUT_LINES_KEPT = 40;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /**
      * Runs the server and a reader of this JVM's pipe side by side: the reader kills the server at
@@ -73,13 +75,15 @@ public final class Dynoxide implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private Dynoxide(Process wrapper, ProcessHandle server, int port, Thread outputPump) {
+    private Dynoxide(Process wrapper, ProcessHandle server, int port, Thread outputPump, boolean hook) {
         this.wrapper = wrapper;
         this.server = server;
         this.port = port;
         this.outputPump = outputPump;
-        this.shutdownHook = new Thread(this::close, "dynoxide-shutdown-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.shutdownHook = hook ? new Thread(this::close, "dynoxide-shutdown-" + port) : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** Starts dynoxide with the binary found by {@link DynoxideBinary#resolve()}. */
@@ -87,26 +91,54 @@ public final class Dynoxide implements AutoCloseable {
         return start(DynoxideBinary.resolve(), Duration.ofSeconds(20));
     }
 
-    /** Starts the given dynoxide binary and waits until it accepts connections. */
+    /** Starts the given dynoxide binary on a free port and waits until it accepts connections. */
     public static Dynoxide start(Path binary, Duration startTimeout) {
+        return start(binary, 0, startTimeout, true);
+    }
+
+    /**
+     * Starts the given dynoxide binary and waits until it accepts connections.
+     *
+     * @param port         the port; 0 picks a free one (retrying when another process wins it)
+     * @param shutdownHook whether a JVM shutdown hook of its own stops it; an owner that stops its
+     *                     servers in order from one hook of its own says false (the watchdog still
+     *                     kills dynoxide when this JVM dies)
+     */
+    public static Dynoxide start(Path binary, int port, Duration startTimeout, boolean shutdownHook) {
         Objects.requireNonNull(binary, "binary");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (port != 0) {
+            try {
+                return startOnPort(binary, port, startTimeout, shutdownHook);
+            } catch (PortTakenException e) {
+                throw new IllegalStateException("dynoxide cannot listen on 127.0.0.1:" + port + ": the port is in use", e);
+            }
+        }
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-            int port = FreePorts.pick();
+            int free = FreePorts.pick();
             try {
-                return startOnPort(binary, port, startTimeout);
+                return startOnPort(binary, free, startTimeout, shutdownHook);
             } catch (PortTakenException e) {
-                LOG.debug("dynoxide could not bind port {} (attempt {} of {}), trying another", port, attempt, PORT_ATTEMPTS);
+                LOG.debug("dynoxide could not bind port {} (attempt {} of {}), trying another", free, attempt, PORT_ATTEMPTS);
                 last = e;
             }
         }
         throw new IllegalStateException("dynoxide could not bind a free port in " + PORT_ATTEMPTS + " attempts", last);
     }
 
-    private static Dynoxide startOnPort(Path binary, int port, Duration startTimeout) {
+    private static Dynoxide startOnPort(Path binary, int port, Duration startTimeout, boolean shutdownHook) {
         long started = System.nanoTime();
-        List<String> command = List.of("/bin/bash", "-c", WATCHDOG, "dynoxide-watchdog",
-                binary.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port));
+        List<String> command = new ArrayList<>();
+        // A session of its own keeps a terminal's Ctrl-C (sent to the whole foreground process group)
+        // from killing dynoxide under a JVM that is still stopping the clients using it.
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of("/bin/bash", "-c", WATCHDOG, "dynoxide-watchdog",
+                binary.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
         Process wrapper;
         try {
             wrapper = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -127,7 +159,7 @@ public final class Dynoxide implements AutoCloseable {
             awaitAccepting(port, startTimeout);
             ProcessHandle server = serverProcess(wrapper, binary);
             wrapper.descendants().forEach(ProcessHygiene::track);
-            Dynoxide dynoxide = new Dynoxide(wrapper, server, port, pump);
+            Dynoxide dynoxide = new Dynoxide(wrapper, server, port, pump, shutdownHook);
             LOG.info("dynoxide started on {} (pid {}) in {} ms", dynoxide.endpoint(), server.pid(),
                     (System.nanoTime() - started) / 1_000_000);
             return dynoxide;
@@ -258,7 +290,7 @@ public final class Dynoxide implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (Thread.currentThread() != shutdownHook) {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {

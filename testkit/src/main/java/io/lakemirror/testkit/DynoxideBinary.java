@@ -45,6 +45,15 @@ public final class DynoxideBinary {
                 Path.of("").toAbsolutePath(), System.getenv());
     }
 
+    /**
+     * As {@link #resolve()}, looking for {@code .tools} from {@code searchFrom} upwards instead of the
+     * working directory (e.g. from the runnable jar inside a checkout, whatever directory it runs in).
+     */
+    public static Path resolve(Path searchFrom) {
+        return resolve(Optional.ofNullable(System.getProperty(OVERRIDE)).or(() -> Optional.ofNullable(System.getenv(OVERRIDE))),
+                searchFrom.toAbsolutePath(), System.getenv());
+    }
+
     static synchronized Path resolve(Optional<String> override, Path workingDirectory, Map<String, String> env) {
         if (override.isPresent() && !override.get().isBlank()) {
             Path given = Path.of(override.get());

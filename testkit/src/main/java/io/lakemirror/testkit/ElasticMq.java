@@ -20,6 +20,7 @@ public final class ElasticMq implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticMq.class);
     /** The account ID in queue URLs and ARNs. */
     public static final String ACCOUNT_ID = "000000000000";
+    private static final String PEKKO_SHUTDOWN_HOOK = "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook";
 
     private final SQSRestServer server;
     private final int port;
@@ -32,10 +33,28 @@ public final class ElasticMq implements AutoCloseable {
         this.client = LocalAws.sqs(endpoint());
     }
 
-    /** Starts ElasticMQ and waits until it is bound. */
+    /** Starts ElasticMQ on a free port and waits until it is bound. */
     public static ElasticMq start() {
+        return start(0, true);
+    }
+
+    /**
+     * Starts ElasticMQ and waits until it is bound.
+     *
+     * @param port         the port; 0 picks a free one
+     * @param shutdownHook whether Pekko may stop it from its own JVM shutdown hook; an owner that stops
+     *                     its servers in order from one hook of its own says false. Pekko reads this
+     *                     once per JVM (from a system property), so the first start in a JVM decides.
+     */
+    public static ElasticMq start(int port, boolean shutdownHook) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (!shutdownHook) {
+            System.setProperty(PEKKO_SHUTDOWN_HOOK, "off");
+        }
         long started = System.nanoTime();
-        SQSRestServer server = SQSRestServerBuilder.withDynamicPort()
+        SQSRestServer server = (port == 0 ? SQSRestServerBuilder.withDynamicPort() : SQSRestServerBuilder.withPort(port))
                 .withInterface("127.0.0.1")
                 .withAWSRegion(LocalAws.SIGNING_REGION.id())
                 .withAWSAccountId(ACCOUNT_ID)
@@ -45,7 +64,8 @@ public final class ElasticMq implements AutoCloseable {
             binding = server.waitUntilStarted();
         } catch (RuntimeException e) {
             server.stopAndWait();
-            throw new IllegalStateException("ElasticMQ did not start on 127.0.0.1: " + e.getMessage(), e);
+            throw new IllegalStateException("ElasticMQ did not start on 127.0.0.1" + (port == 0 ? "" : ":" + port) + ": "
+                    + e.getMessage(), e);
         }
         ElasticMq mq = new ElasticMq(server, binding.localAddress().getPort());
         LOG.info("ElasticMQ started on {} in {} ms", mq.endpoint(), (System.nanoTime() - started) / 1_000_000);

@@ -44,8 +44,22 @@ public final class S3Mock implements AutoCloseable {
         this.client = LocalAws.s3(endpoint());
     }
 
-    /** Starts S3Mock with a fresh, temporary storage folder. */
+    /** Starts S3Mock with a fresh, temporary storage folder, on a free port. */
     public static S3Mock start() {
+        return start(0, true);
+    }
+
+    /**
+     * Starts S3Mock with a fresh, temporary storage folder.
+     *
+     * @param httpPort     the plain-HTTP port; 0 picks a free one
+     * @param shutdownHook whether Spring Boot may stop it from its own JVM shutdown hook; an owner
+     *                     that stops its servers in order from one hook of its own says false
+     */
+    public static S3Mock start(int httpPort, boolean shutdownHook) {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + httpPort);
+        }
         long started = System.nanoTime();
         quietLogging();
         Path root;
@@ -55,12 +69,16 @@ public final class S3Mock implements AutoCloseable {
             throw new UncheckedIOException("cannot create a storage folder for S3Mock", e);
         }
         Map<String, Object> properties = new HashMap<>();
-        properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
+        properties.put(S3MockApplication.PROP_HTTP_PORT, httpPort == 0 ? S3MockApplication.RANDOM_PORT : httpPort);
         properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
         properties.put(S3MockApplication.PROP_ROOT_DIRECTORY, root.toString());
         properties.put(S3MockApplication.PROP_SILENT, true);
         properties.put("server.address", "127.0.0.1");
         properties.put("spring.main.log-startup-info", false);
+        properties.put("spring.main.register-shutdown-hook", shutdownHook);
+        // S3Mock's StoreCleaner deletes the storage folder from a JVM shutdown hook of its own unless
+        // told to retain it; close() removes the folder anyway.
+        properties.put("com.adobe.testing.s3mock.store.retainFilesOnExit", !shutdownHook);
         S3MockApplication application;
         try {
             application = S3MockApplication.start(properties);

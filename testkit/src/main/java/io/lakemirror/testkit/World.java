@@ -3,6 +3,8 @@ package io.lakemirror.testkit;
 import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.Region;
+import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.testserver.LakeFsTestServer;
 import java.net.URI;
 import java.time.Duration;
@@ -95,14 +97,18 @@ public final class World implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        shutdownHook = new Thread(this::close, "world-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        settings.requireFixedPortsFree();
+        if (settings.shutdownHook) {
+            shutdownHook = new Thread(this::close, "world-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         // Each part starts as soon as what it needs is up: lakeFS and the buckets need S3 only, the
         // queues SQS only; S3Mock and ElasticMQ (seconds of class loading each) run side by side.
-        CompletableFuture<S3Mock> s3 = timed("s3mock", S3Mock::start, starter);
-        CompletableFuture<ElasticMq> sqs = timed("elasticmq", ElasticMq::start, starter);
-        CompletableFuture<Dynoxide> dynamo = timed("dynoxide", () -> settings.dynoxideBinary == null
-                ? Dynoxide.start() : Dynoxide.start(settings.dynoxideBinary, Duration.ofSeconds(20)), starter);
+        CompletableFuture<S3Mock> s3 = timed("s3mock", () -> S3Mock.start(settings.s3Port, settings.shutdownHook), starter);
+        CompletableFuture<ElasticMq> sqs = timed("elasticmq", () -> ElasticMq.start(settings.sqsPort, settings.shutdownHook), starter);
+        CompletableFuture<Dynoxide> dynamo = timed("dynoxide", () -> Dynoxide.start(settings.dynoxideBinary == null
+                ? DynoxideBinary.resolve() : settings.dynoxideBinary, settings.dynamoDbPort, Duration.ofSeconds(20),
+                settings.shutdownHook), starter);
         List<CompletableFuture<?>> launched = new ArrayList<>(List.of(s3, sqs, dynamo));
         Map<Region, CompletableFuture<LakeFsTestServer>> lakeFs = new LinkedHashMap<>();
         if (settings.lakeFs) {
@@ -178,6 +184,7 @@ public final class World implements AutoCloseable {
 
     private LakeFsTestServer startLakeFs(Region region, S3Mock s3) {
         return LakeFsTestServer.builder()
+                .port(settings.lakeFsPorts.getOrDefault(region, 0))
                 .s3Endpoint(s3.endpoint())
                 .s3Region(region.value())
                 .s3Credentials(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)
@@ -246,6 +253,9 @@ public final class World implements AutoCloseable {
         v.put("validator.cooldown_on_missing", "1s");
         v.put("validator.cooldown_on_error", "1s");
         v.putAll(settings.configOverrides);
+        v.putAll(settings.regionConfigOverrides.getOrDefault(region, Map.of()));
+        // A null override removes the key, so the service's documented default applies.
+        v.values().removeIf(Objects::isNull);
         return v;
     }
 
@@ -331,6 +341,20 @@ public final class World implements AutoCloseable {
     /** S3 client of the shared S3Mock (path style); owned by the world. */
     public S3Client s3() {
         return s3Mock.client();
+    }
+
+    /**
+     * The keys of a commit's metadata in {@code region}'s bucket: its metarange and every range the
+     * metarange lists, for a repository whose namespace is {@code s3://<bucket>/<prefix>}.
+     */
+    public List<String> commitMetadataKeys(String region, String prefix, String metaRangeId) {
+        String metaRangeKey = prefix + "/_lakefs/" + metaRangeId;
+        byte[] bytes = s3().getObjectAsBytes(r -> r.bucket(site(region).bucket()).key(metaRangeKey)).asByteArray();
+        List<String> keys = new ArrayList<>();
+        keys.add(metaRangeKey);
+        GravelerReader.readMetaRange(ByteSource.of(metaRangeKey, bytes))
+                .forEachRemaining(range -> keys.add(prefix + "/_lakefs/" + range.id().value()));
+        return keys;
     }
 
     /** SQS client of the shared ElasticMQ; owned by the world. */
@@ -469,6 +493,12 @@ public final class World implements AutoCloseable {
         private boolean lakeFs = true;
         private java.nio.file.Path dynoxideBinary;
         private final Map<String, Object> configOverrides = new LinkedHashMap<>();
+        private final Map<Region, Map<String, Object>> regionConfigOverrides = new LinkedHashMap<>();
+        private final Map<Region, Integer> lakeFsPorts = new LinkedHashMap<>();
+        private int s3Port;
+        private int sqsPort;
+        private int dynamoDbPort;
+        private boolean shutdownHook = true;
 
         private Builder() {
         }
@@ -571,6 +601,74 @@ public final class World implements AutoCloseable {
         public Builder config(String key, Object value) {
             this.configOverrides.put(Objects.requireNonNull(key, "key"), value);
             return this;
+        }
+
+        /**
+         * Sets a configuration key in the configuration of {@code region} only, over the keys set
+         * for every region (e.g. its own {@code listen_address}); a {@code null} value removes the key.
+         */
+        public Builder config(String region, String key, Object value) {
+            regionConfigOverrides.computeIfAbsent(Region.of(region), r -> new LinkedHashMap<>())
+                    .put(Objects.requireNonNull(key, "key"), value);
+            return this;
+        }
+
+        /** The port of {@code region}'s lakeFS test server; default 0, a free port. */
+        public Builder lakeFsPort(String region, int port) {
+            lakeFsPorts.put(Region.of(region), requirePort(port));
+            return this;
+        }
+
+        /** The plain-HTTP port of S3Mock; default 0, a free port. */
+        public Builder s3Port(int port) {
+            this.s3Port = requirePort(port);
+            return this;
+        }
+
+        /** The port of ElasticMQ (SQS); default 0, a free port. */
+        public Builder sqsPort(int port) {
+            this.sqsPort = requirePort(port);
+            return this;
+        }
+
+        /** The port of dynoxide (DynamoDB and DynamoDB Streams); default 0, a free port. */
+        public Builder dynamoDbPort(int port) {
+            this.dynamoDbPort = requirePort(port);
+            return this;
+        }
+
+        /**
+         * Whether the world and its servers stop from JVM shutdown hooks of their own (default true).
+         * An owner that must stop things in order on Ctrl-C (its services before the servers they
+         * use) says false and closes the world from its own hook.
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
+
+        private static int requirePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            return port;
+        }
+
+        /** Fails naming every fixed port already taken, before anything starts. */
+        void requireFixedPortsFree() {
+            Map<Integer, String> wanted = new LinkedHashMap<>();
+            if (lakeFs) {
+                lakeFsPorts.forEach((region, port) -> {
+                    if (regions.contains(region)) {
+                        wanted.put(port, "lakeFS of " + region);
+                    }
+                });
+            }
+            wanted.put(s3Port, "S3");
+            wanted.put(sqsPort, "SQS");
+            wanted.put(dynamoDbPort, "DynamoDB");
+            wanted.remove(0);
+            PortInUseException.requireFree(wanted);
         }
 
         String bucket(Region region) {
