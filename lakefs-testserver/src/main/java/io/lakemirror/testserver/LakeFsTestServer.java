@@ -1,5 +1,7 @@
 package io.lakemirror.testserver;
 
+import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.lakefs.Policy;
 import io.lakemirror.lakefs.UserId;
 import io.lakemirror.testserver.auth.AuthStore;
@@ -9,6 +11,7 @@ import io.lakemirror.testserver.auth.BuiltinPolicies;
 import io.lakemirror.testserver.http.ApiContext;
 import io.lakemirror.testserver.http.ApiRouter;
 import io.lakemirror.testserver.model.LakeFsError;
+import io.lakemirror.testserver.model.RepositoryState;
 import io.lakemirror.testserver.service.BranchService;
 import io.lakemirror.testserver.service.CommitService;
 import io.lakemirror.testserver.service.ObjectService;
@@ -74,6 +77,7 @@ public final class LakeFsTestServer implements AutoCloseable {
     private final BlockStore blocks;
     private final AuthStore auth;
     private final Faults faults;
+    private final RepositoryService repositories;
     private final Path uploads;
     private final URI endpoint;
     private final String adminUserId;
@@ -82,13 +86,14 @@ public final class LakeFsTestServer implements AutoCloseable {
     private final boolean rbac;
 
     private LakeFsTestServer(Vertx vertx, WorkerExecutor workers, HttpServer http, BlockStore blocks, AuthStore auth,
-                             Faults faults, Path uploads, Builder settings) {
+                             Faults faults, RepositoryService repositories, Path uploads, Builder settings) {
         this.vertx = vertx;
         this.workers = workers;
         this.http = http;
         this.blocks = blocks;
         this.auth = auth;
         this.faults = faults;
+        this.repositories = repositories;
         this.uploads = uploads;
         this.adminUserId = settings.adminUserId;
         this.adminAccessKeyId = settings.adminAccessKeyId;
@@ -113,6 +118,33 @@ public final class LakeFsTestServer implements AutoCloseable {
     /** Fault injection, changeable while the server runs. */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Test-only, and reachable only from the JVM that owns this server (never over HTTP): replaces
+     * the stored record of a commit with {@code tampered}, bypassing lakeFS's commit-ID check, so a
+     * test can seed a repository whose commit differs from its ID (an auditor self-test). The
+     * replacement must keep the commit's ID; everything else is taken as given.
+     *
+     * @throws IllegalArgumentException when the repository or commit does not exist, or the ID differs
+     */
+    public void replaceCommitRecordForTest(RepositoryId repository, CommitRecord tampered) {
+        Objects.requireNonNull(tampered, "tampered");
+        RepositoryState repo;
+        try {
+            repo = repositories.get(repository.value());
+        } catch (LakeFsError e) {
+            throw new IllegalArgumentException("no repository " + repository + " on the lakeFS test server at " + endpoint, e);
+        }
+        repo.write(() -> {
+            if (repo.findCommit(tampered.id()).isEmpty()) {
+                throw new IllegalArgumentException("no commit " + tampered.id() + " in repository " + repository);
+            }
+            repo.commits().put(tampered.id(), tampered);
+            return null;
+        });
+        LOG.warn("lakeFS test server at {}: commit {} of {} replaced by a test (tampered record)", endpoint, tampered.id(),
+                repository);
     }
 
     public String adminUserId() {
@@ -306,12 +338,14 @@ public final class LakeFsTestServer implements AutoCloseable {
                 vertx = Vertx.vertx();
                 WorkerExecutor workers = vertx.createSharedWorkerExecutor("lakefs-testserver-worker", workerThreads);
                 Faults faults = new Faults();
-                Router root = router(vertx, workers, blocks, auth, faults, uploads);
+                RepositoryService repositories = new RepositoryService(blocks, clock);
+                Router root = router(vertx, workers, blocks, auth, faults, repositories, uploads);
                 HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                         .requestHandler(root)
                         .listen()
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                LakeFsTestServer server = new LakeFsTestServer(vertx, workers, http, blocks, auth, faults, uploads, this);
+                LakeFsTestServer server = new LakeFsTestServer(vertx, workers, http, blocks, auth, faults, repositories,
+                        uploads, this);
                 LOG.info("lakeFS test server listening on {} (S3 {}, RBAC {})", server.endpoint, s3Endpoint,
                         rbac ? "on" : "off");
                 return server;
@@ -340,8 +374,7 @@ public final class LakeFsTestServer implements AutoCloseable {
         }
 
         private Router router(Vertx vertx, WorkerExecutor workers, BlockStore blocks, AuthStore auth, Faults faults,
-                              Path uploads) {
-            RepositoryService repositories = new RepositoryService(blocks, clock);
+                              RepositoryService repositories, Path uploads) {
             Trees trees = new Trees(blocks);
             ApiContext api = new ApiContext(repositories, new BranchService(repositories),
                     new CommitService(repositories, trees, clock), new TagService(repositories),

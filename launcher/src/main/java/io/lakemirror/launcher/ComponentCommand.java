@@ -32,6 +32,12 @@ abstract class ComponentCommand implements Callable<Integer> {
             + " bin/replication sandbox --help): apply the compatibility shims its change feed needs. Local stacks only.")
     boolean dynoxide;
 
+    // Test-only and hidden: lets the fault-injection harness (it/, docs/testing.md) run a component in
+    // its own OS process against the test world's servers, with the change-feed lease seeded as in-JVM tests do.
+    @Option(names = "--local-stack", hidden = true, description = "Test only: the backends are the local test"
+            + " world's (dynoxide, ElasticMQ, S3Mock); apply the dynoxide shims and seed the change-feed lease.")
+    boolean localStack;
+
     /** The components this command runs. */
     abstract Set<RegionProcess.Part> parts();
 
@@ -42,7 +48,8 @@ abstract class ComponentCommand implements Callable<Integer> {
         LOG.info("starting {} in region {} (organization {}), configuration: {}", spec.name(), loaded.region(),
                 loaded.organizationId(), ConfigPrinter.toLogLine(loaded.values()));
         RegionProcess process = RegionProcess.start(loaded,
-                dynoxide ? io.lakemirror.testkit.LocalServices.dynoxideShims(loaded) : UnaryOperator.identity(), b -> { }, parts());
+                dynoxide || localStack ? io.lakemirror.testkit.LocalServices.dynoxideShims(loaded) : UnaryOperator.identity(),
+                localStack ? io.lakemirror.testkit.LocalServices.seedChangeFeed() : b -> { }, parts());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             process.close();

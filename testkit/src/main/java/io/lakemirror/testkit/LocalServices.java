@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Runs the replication service's real backends against the world's local servers: the test-only
@@ -48,6 +50,28 @@ public final class LocalServices {
             KclLeases.seed(world.dynamoDb(), world.dynamoDbStreams(),
                     KclChangeFeed.defaultApplicationName(table, config.region()), streamArn,
                     KclLeases.InitialPosition.TRIM_HORIZON);
+        };
+    }
+
+    /**
+     * As {@link #seedChangeFeed(World)} for a process that has no world object, only a configuration
+     * whose mirrors database is the world's dynoxide (a component started in its own OS process by a
+     * test, with the launcher's hidden {@code --local-stack} option). Seeding is idempotent: a lease
+     * that exists keeps its checkpoint.
+     */
+    public static Consumer<Backends> seedChangeFeed() {
+        return backends -> {
+            backends.mirrorsDatabase();
+            ReplicationConfig config = backends.config();
+            String table = config.mirrorsDatabase().dynamoDbTableName().orElseThrow();
+            java.net.URI endpoint = config.mirrorsDatabase().dynamoDbEndpoint().orElseThrow(() -> new IllegalStateException(
+                    "a local stack needs mirrors_database.dynamodb.endpoint (the test world's dynoxide)"));
+            try (DynamoDbClient dynamoDb = DynoxideCompat.dynamoDb(endpoint, LocalAws.SIGNING_REGION);
+                 DynamoDbStreamsClient streams = DynoxideCompat.streams(endpoint, LocalAws.SIGNING_REGION)) {
+                String streamArn = dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+                KclLeases.seed(dynamoDb, streams, KclChangeFeed.defaultApplicationName(table, config.region()), streamArn,
+                        KclLeases.InitialPosition.TRIM_HORIZON);
+            }
         };
     }
 }

@@ -49,7 +49,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *   <li>I3 monotonic: a mirror branch moves only to descendants, unless the source moved sideways
  *       or was deleted after the mirror's previous head;</li>
  *   <li>I5 same IDs: every mirror commit exists on the source with identical fields and hashes to its ID;</li>
- *   <li>I6 read-only: the mirror repository is read-only and holds only source commits and branches;</li>
+ *   <li>I6 read-only: the mirror repository is read-only, and nobody else wrote to it: it holds no
+ *       commit the source does not have, no branch the source never had, and no tag (the service never
+ *       writes tags);</li>
  *   <li>I4 liveness, at the end: {@link #awaitConvergence}.</li>
  * </ul>
  *
@@ -58,7 +60,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class Auditor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
-    private static final Duration RECHECK_FILES = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_RECHECK_FILES = Duration.ofSeconds(1);
 
     private final S3Client s3;
     private final Duration pollInterval;
@@ -71,11 +73,21 @@ public final class Auditor implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
     private Instant lastFileRecheck = Instant.EPOCH;
+    private volatile Duration recheckFiles = DEFAULT_RECHECK_FILES;
 
     public Auditor(S3Client mirrorBuckets, List<AuditedMirror> audited, Duration pollInterval) {
         this.s3 = mirrorBuckets;
         this.pollInterval = pollInterval;
         audited.forEach(m -> mirrors.put(m.name(), new MirrorAudit(m)));
+    }
+
+    /**
+     * How often the files of unchanged mirror heads are checked again (I1 for ranges deleted after
+     * promotion); default every second. Long runs with many mirrors check less often.
+     */
+    public Auditor recheckFilesEvery(Duration interval) {
+        this.recheckFiles = interval;
+        return this;
     }
 
     /** Starts auditing continuously on a background thread. */
@@ -133,7 +145,7 @@ public final class Auditor implements AutoCloseable {
 
     /** One round over every mirror; public so tests without a background thread can drive it. */
     public void auditOnce() {
-        boolean recheck = Instant.now().isAfter(lastFileRecheck.plus(RECHECK_FILES));
+        boolean recheck = Instant.now().isAfter(lastFileRecheck.plus(recheckFiles));
         for (MirrorAudit audit : mirrors.values()) {
             synchronized (audit) {
                 audit.round(recheck);
@@ -266,6 +278,8 @@ public final class Auditor implements AutoCloseable {
         final Map<BranchId, CommitId> mirrorHeads = new HashMap<>();
         final Set<CommitId> verifiedCommits = new HashSet<>();
         final Set<String> presentKeys = new HashSet<>();
+        /** Range keys of each metarange read so far: a metarange's content never changes under its ID. */
+        final Map<MetaRangeId, List<String>> rangeKeys = new HashMap<>();
 
         MirrorAudit(AuditedMirror mirror) {
             this.mirror = mirror;
@@ -291,6 +305,7 @@ public final class Auditor implements AutoCloseable {
                 }
             }
             checkReadOnly();
+            checkNoForeignWrites(mirrorNow);
             for (Map.Entry<BranchId, CommitId> e : mirrorNow.entrySet()) {
                 BranchId branch = e.getKey();
                 CommitId head = e.getValue();
@@ -321,6 +336,21 @@ public final class Auditor implements AutoCloseable {
         void checkReadOnly() {
             if (!mirror.mirrorLakeFs().getRepository(mirror.mirror()).readOnly()) {
                 report("I6", mirror.name(), "*", "mirror repository " + mirror.mirror() + " is not read-only");
+            }
+        }
+
+        /** I6: no branch the source never had, and no tag: the service writes neither. */
+        void checkNoForeignWrites(Map<BranchId, CommitId> mirrorNow) {
+            for (BranchId branch : mirrorNow.keySet()) {
+                if (!sourceHistory.containsKey(branch)) {
+                    report("I6", mirror.name(), branch.value(), "mirror branch " + branch
+                            + " exists, but the source never had a branch of that name: someone else created it");
+                }
+            }
+            Page<io.lakemirror.lakefs.Tag> tags = mirror.mirrorLakeFs().listTags(mirror.mirror(), PageRequest.first(10));
+            for (io.lakemirror.lakefs.Tag tag : tags.results()) {
+                report("I6", mirror.name(), "*", "mirror repository has tag " + tag
+                        + ", but the service never writes tags: someone else created it");
             }
         }
 
@@ -375,17 +405,27 @@ public final class Auditor implements AutoCloseable {
             }
             MetaRangeId metaRange = commit.metaRangeId().get();
             String metaKey = mirror.mirrorNamespace().metadataKey(metaRange);
-            byte[] bytes;
-            try {
-                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(mirror.mirrorNamespace().bucket()).key(metaKey));
-                bytes = object.asByteArray();
-            } catch (NoSuchKeyException e) {
-                report("I1", mirror.name(), branch.value(), "head " + head + ": metarange " + metaKey + " is missing");
-                return;
+            List<String> rangeKeys = this.rangeKeys.get(metaRange);
+            if (rangeKeys != null) {
+                if (!exists(metaKey)) {
+                    report("I1", mirror.name(), branch.value(), "head " + head + ": metarange " + metaKey + " is missing");
+                    return;
+                }
+            } else {
+                byte[] bytes;
+                try {
+                    ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(mirror.mirrorNamespace().bucket()).key(metaKey));
+                    bytes = object.asByteArray();
+                } catch (NoSuchKeyException e) {
+                    report("I1", mirror.name(), branch.value(), "head " + head + ": metarange " + metaKey + " is missing");
+                    return;
+                }
+                List<String> keys = new ArrayList<>();
+                Iterator<RangeInfo> ranges = GravelerReader.readMetaRange(ByteSource.of(metaKey, bytes));
+                ranges.forEachRemaining(r -> keys.add(mirror.mirrorNamespace().metadataKey(r.id())));
+                rangeKeys = List.copyOf(keys);
+                this.rangeKeys.put(metaRange, rangeKeys);
             }
-            List<String> rangeKeys = new ArrayList<>();
-            Iterator<RangeInfo> ranges = GravelerReader.readMetaRange(ByteSource.of(metaKey, bytes));
-            ranges.forEachRemaining(r -> rangeKeys.add(mirror.mirrorNamespace().metadataKey(r.id())));
             Set<String> missing = new LinkedHashSet<>();
             for (String key : rangeKeys) {
                 if (!recheck && presentKeys.contains(key)) {
@@ -446,7 +486,8 @@ public final class Auditor implements AutoCloseable {
                             + " differs from the source's: " + onMirror + " vs " + onSource);
                 }
             } catch (NotFoundException e) {
-                report("I5", mirror.name(), branch.value(), "mirror commit " + onMirror.id() + " does not exist on the source");
+                report("I6", mirror.name(), branch.value(), "mirror commit " + onMirror.id()
+                        + " does not exist on the source: someone else wrote it");
             }
             verifiedCommits.add(onMirror.id());
         }

@@ -1,0 +1,317 @@
+package io.lakemirror.it.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakemirror.config.Secret;
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.RepositoryId;
+import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.it.audit.AuditedMirror;
+import io.lakemirror.it.audit.Auditor;
+import io.lakemirror.it.audit.Violation;
+import io.lakemirror.lakefs.sdk.SdkLakeFs;
+import io.lakemirror.testkit.DelayDistribution;
+import io.lakemirror.testkit.LakeFsUser;
+import io.lakemirror.testkit.World;
+import io.lakemirror.testkit.faults.HttpFaultProxy;
+import io.lakemirror.testkit.faults.SqsFaultProxy;
+import io.lakemirror.testkit.faults.SwitchableDelays;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A three-region world with the replication service running as separate OS processes (a second
+ * promoter in one region, a second validator in another), five mirrors — one source mirrored into
+ * two regions, and a bidirectional pair — a seeded workload on every source, an independent
+ * auditor, and a {@link FaultInjector} working through a seeded {@link FaultSchedule}.
+ *
+ * <p>{@link #run()}: faults and workload for the configured duration, then the heal phase (every
+ * fault off, every component up) and the wait for convergence (I4). See docs/testing.md.
+ */
+final class FaultHarness implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FaultHarness.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String A = "us-east-1";
+    static final String B = "eu-west-1";
+    static final String C = "ap-southeast-2";
+    /** Source repository → its region and the regions it is mirrored into. */
+    private static final Map<String, List<String>> TOPOLOGY = topology();
+
+    private static Map<String, List<String>> topology() {
+        Map<String, List<String>> t = new LinkedHashMap<>();
+        t.put("fan", List.of(A, B, C));
+        t.put("east", List.of(A, B));
+        t.put("west", List.of(B, A));
+        t.put("south", List.of(C, A));
+        return t;
+    }
+
+    /** What a run did. */
+    record Report(long seed, Map<FaultSchedule.Kind, Integer> faults, int totalFaults, int commits, List<String> workloads,
+                  boolean converged, Duration convergedAfter, List<Violation> violations, String differences,
+                  long auditRounds, int kills, SqsFaultProxy.Stats sqs, HttpFaultProxy.Stats s3, Duration wall,
+                  Path logs) {
+        String describe() {
+            return "fault-injection run, seed " + seed + " (replay: -Dlakemirror.faults.seed=" + seed + ")\n"
+                    + "  wall time " + wall.toSeconds() + " s; logs in " + logs.toAbsolutePath() + "\n"
+                    + "  faults injected: " + totalFaults + " " + faults + "\n"
+                    + "  processes killed: " + kills + "\n"
+                    + "  SQS: " + sqs + "\n"
+                    + "  S3: " + s3 + "\n"
+                    + "  commits made on the sources: " + commits + "\n"
+                    + workloads.stream().map(w -> "    " + w).collect(Collectors.joining("\n")) + "\n"
+                    + "  audit rounds: " + auditRounds + ", violations: " + violations.size()
+                    + violations.stream().map(v -> "\n    " + v).collect(Collectors.joining()) + "\n"
+                    + "  converged: " + converged + (converged ? " " + convergedAfter.toSeconds() + " s after the heal"
+                    : " (" + differences + ")");
+        }
+    }
+
+    private final FaultRunSettings settings;
+    private final Path logs;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private World world;
+    private HttpFaultProxy s3Proxy;
+    private SqsFaultProxy sqsProxy;
+    private SwitchableDelays replicationDelays;
+    private ServiceFleet fleet;
+    private FaultInjector injector;
+    private Auditor auditor;
+    private LakeFsUser[] users;
+    private final Map<String, SdkLakeFs> lakeFs = new LinkedHashMap<>();
+
+    private FaultHarness(FaultRunSettings settings) {
+        this.settings = settings;
+        this.logs = Path.of("target", "faults", "seed-" + settings.seed());
+    }
+
+    /** Starts the world, the proxies and the fleet, and creates the mirrors; nothing is faulty yet. */
+    static FaultHarness start(FaultRunSettings settings) {
+        FaultHarness harness = new FaultHarness(settings);
+        try {
+            harness.setUp();
+            return harness;
+        } catch (RuntimeException | Error e) {
+            harness.close();
+            throw e;
+        }
+    }
+
+    private void setUp() {
+        LOG.info("FAULT RUN seed {} (replay with -Dlakemirror.faults.seed={}): {} of faults every {} ms on average",
+                settings.seed(), settings.seed(), settings.duration(), settings.interval().toMillis());
+        System.out.println("lakemirror fault-injection run: seed " + settings.seed());
+        try {
+            Files.createDirectories(logs);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        replicationDelays = new SwitchableDelays(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(400)));
+        world = World.builder().regions(A, B, C)
+                .replicationDelays(replicationDelays)
+                .replicationSeed(settings.seed())
+                .replicationPollInterval(Duration.ofMillis(400))
+                .start();
+        closeables.add(world);
+        s3Proxy = HttpFaultProxy.builder("s3", world.s3Mock().endpoint()).seed(settings.seed()).start();
+        closeables.add(s3Proxy);
+        sqsProxy = SqsFaultProxy.start(world.elasticMq().endpoint(), settings.seed());
+        closeables.add(sqsProxy);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("blockstore.s3.endpoint", s3Proxy.endpoint().toString());
+        config.put("queue.sqs.endpoint", sqsProxy.endpoint().toString());
+        config.put("change_feed.poll_interval", "250ms");
+        config.put("metrics.refresh_interval", "30s");
+        fleet = new ServiceFleet(world, logs, Map.of(
+                B, Map.of(ComponentProcess.Kind.PROMOTER, 1),
+                A, Map.of(ComponentProcess.Kind.VALIDATOR, 1)), config);
+        closeables.add(fleet);
+        long started = System.nanoTime();
+        fleet.startAll();
+        await("every component process logs that it runs").atMost(ServiceFleet.readyTimeout())
+                .pollInterval(Duration.ofMillis(500))
+                .conditionEvaluationListener(c -> { })
+                .until(fleet::allReady);
+        LOG.info("{} component processes running in {} ms", fleet.processes().size(),
+                (System.nanoTime() - started) / 1_000_000);
+        for (World.Site site : world.sites()) {
+            SdkLakeFs client = SdkLakeFs.create(site.lakeFsEndpoint(), world.replicationAccessKeyId(),
+                    new Secret(world.replicationSecretAccessKey()));
+            lakeFs.put(site.region().value(), client);
+            closeables.add(client);
+        }
+        List<AuditedMirror> audited = new ArrayList<>();
+        for (Map.Entry<String, List<String>> source : TOPOLOGY.entrySet()) {
+            String repo = source.getKey();
+            String sourceRegion = source.getValue().get(0);
+            user(sourceRegion).createRepository(RepositoryId.of(repo), world.site(sourceRegion).storageNamespace(repo));
+            for (String destination : source.getValue().subList(1, source.getValue().size())) {
+                String name = repo + "-" + destination.substring(0, destination.indexOf('-'))
+                        + destination.substring(destination.lastIndexOf('-') + 1);
+                String namespace = world.site(destination).storageNamespace(repo);
+                createMirror(sourceRegion, repo, name, destination, namespace);
+                audited.add(new AuditedMirror(name, lakeFs.get(sourceRegion), RepositoryId.of(repo),
+                        lakeFs.get(destination), RepositoryId.of(name), StorageNamespace.of(namespace)));
+            }
+        }
+        auditor = new Auditor(world.s3(), audited, Duration.ofMillis(200)).recheckFilesEvery(Duration.ofSeconds(10)).start();
+        closeables.add(auditor);
+        for (Map.Entry<String, List<String>> source : TOPOLOGY.entrySet()) {
+            RepositoryId repo = RepositoryId.of(source.getKey());
+            BranchId main = BranchId.of("main");
+            auditor.witnessSource(repo, main, Optional.of(user(source.getValue().get(0)).head(repo, main)));
+        }
+    }
+
+    private LakeFsUser user(String region) {
+        return new LakeFsUser(world.site(region).lakeFsEndpoint(), world.replicationAccessKeyId(),
+                world.replicationSecretAccessKey());
+    }
+
+    private void createMirror(String via, String repo, String name, String region, String namespace) {
+        String body = JSON.createObjectNode().put("name", name).put("region", region).put("storage_namespace", namespace)
+                .toString();
+        String id = api(via, "POST", "/service/replication/v1/repositories/" + repo + "/mirrors", body).get("id").asText();
+        await("mirror " + name + " ACTIVE").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                api(via, "GET", "/service/replication/v1/repositories/" + repo + "/mirrors/" + id, null)
+                        .get("status").asText().equals("ACTIVE"));
+        LOG.info("mirror {} ({}@{} -> {}@{}) is ACTIVE", id, repo, via, name, region);
+    }
+
+    private JsonNode api(String region, String method, String path, String body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fleet.api(region) + path))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((world.replicationAccessKeyId()
+                            + ":" + world.replicationSecretAccessKey()).getBytes(StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(30));
+            request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                    : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Faults and workload for the configured duration, then the heal, then the wait for convergence. */
+    Report run() {
+        Instant started = Instant.now();
+        List<String> regions = world.regions().stream().map(r -> r.value()).toList();
+        Map<String, Integer> promoters = new LinkedHashMap<>();
+        Map<String, Integer> validators = new LinkedHashMap<>();
+        regions.forEach(r -> {
+            promoters.put(r, fleet.of(r, ComponentProcess.Kind.PROMOTER).size());
+            validators.put(r, fleet.of(r, ComponentProcess.Kind.VALIDATOR).size());
+        });
+        List<FaultInjector.Repository> repositories = TOPOLOGY.entrySet().stream()
+                .map(e -> new FaultInjector.Repository(e.getKey(), e.getValue().get(0), e.getValue().subList(1, e.getValue().size())))
+                .toList();
+        FaultSchedule schedule = FaultSchedule.plan(settings.seed(), regions, promoters, validators, repositories.size(),
+                Duration.ofSeconds(2), settings.duration(), settings.interval());
+        injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, replicationDelays, repositories);
+        closeables.add(injector);
+
+        List<SourceWorkload> workloads = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long workloadSeed = settings.seed() * 31;
+        for (Map.Entry<String, List<String>> source : TOPOLOGY.entrySet()) {
+            RepositoryId repo = RepositoryId.of(source.getKey());
+            SourceWorkload w = new SourceWorkload(user(source.getValue().get(0)), repo, ++workloadSeed,
+                    (branch, head) -> auditor.witnessSource(repo, branch, head));
+            workloads.add(w);
+            Thread t = new Thread(w, "workload-" + repo);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fault-run-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        progress.scheduleAtFixedRate(() -> LOG.info("PROGRESS +{} s: {} faults injected, {} commits, {} processes killed,"
+                        + " {} audit rounds, {} violations", Duration.between(started, Instant.now()).toSeconds(),
+                injector.injectedTotal(), workloads.stream().mapToInt(SourceWorkload::commits).sum(), fleet.kills(),
+                auditor.rounds(), auditor.violations().size()), 30, 30, TimeUnit.SECONDS);
+        try {
+            injector.start(schedule);
+            threads.forEach(Thread::start);
+            Instant end = started.plus(settings.duration());
+            await("the fault phase of " + settings.duration()).atMost(settings.duration().plusMinutes(1))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Instant.now().isAfter(end) || workloads.stream().anyMatch(w -> w.failure().isPresent()));
+            workloads.forEach(SourceWorkload::stop);
+            for (Thread t : threads) {
+                t.join(Duration.ofMinutes(2).toMillis());
+            }
+            workloads.forEach(w -> w.failure().ifPresent(e -> {
+                throw new IllegalStateException("the workload on " + w.repository() + " failed (seed " + settings.seed()
+                        + "): " + e, e);
+            }));
+            LOG.info("fault phase over after {} s: {} faults, {} commits; healing", Duration.between(started,
+                    Instant.now()).toSeconds(), injector.injectedTotal(), workloads.stream().mapToInt(SourceWorkload::commits).sum());
+            injector.healAll();
+            Instant healed = Instant.now();
+            await("every component process runs again after the heal").atMost(ServiceFleet.readyTimeout())
+                    .pollInterval(Duration.ofMillis(500)).until(fleet::allReady);
+            boolean converged = auditor.awaitConvergence(settings.convergence());
+            Duration convergedAfter = Duration.between(healed, Instant.now());
+            String differences = converged ? "" : auditor.differences();
+            Report report = new Report(settings.seed(), injector.injected(), injector.injectedTotal(),
+                    workloads.stream().mapToInt(SourceWorkload::commits).sum(),
+                    workloads.stream().map(SourceWorkload::summary).toList(), converged, convergedAfter,
+                    auditor.violations(), differences, auditor.rounds(), fleet.kills(), sqsProxy.stats(), s3Proxy.stats(),
+                    Duration.between(started, Instant.now()), logs);
+            String text = report.describe();
+            LOG.info("\n{}", text);
+            System.out.println(text);
+            Files.writeString(logs.resolve("summary.txt"), text + "\n\nfault journal:\n" + String.join("\n", injector.journal()));
+            return report;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the fault run of seed " + settings.seed(), e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            workloads.forEach(SourceWorkload::stop);
+            progress.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", closeables.get(i), e.toString());
+            }
+        }
+    }
+}

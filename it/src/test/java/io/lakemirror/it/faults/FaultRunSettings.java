@@ -1,0 +1,37 @@
+package io.lakemirror.it.faults;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The knobs of a fault-injection run, from system properties (docs/testing.md):
+ *
+ * <ul>
+ *   <li>{@code lakemirror.faults.seed}: replays a run's schedule and workload (default: random, printed);</li>
+ *   <li>{@code lakemirror.faults.duration}: how long faults are injected (ISO-8601, default {@code PT5M});</li>
+ *   <li>{@code lakemirror.faults.interval}: the mean time between two faults (default {@code PT1.3S});</li>
+ *   <li>{@code lakemirror.faults.min-faults} and {@code lakemirror.faults.min-commits}: what the run must
+ *       at least have done to count (default 200 and 1000, scaled up with the duration);</li>
+ *   <li>{@code lakemirror.faults.convergence}: the bound on I4 after the heal (default {@code PT3M}).</li>
+ * </ul>
+ */
+record FaultRunSettings(long seed, Duration duration, Duration interval, int minFaults, int minCommits,
+                        Duration convergence) {
+    static final Duration CI_DURATION = Duration.ofMinutes(5);
+
+    static FaultRunSettings fromSystemProperties() {
+        long seed = property("lakemirror.faults.seed").map(Long::parseLong)
+                .orElseGet(() -> new java.security.SecureRandom().nextLong() & 0xffff_ffffL);
+        Duration duration = property("lakemirror.faults.duration").map(Duration::parse).orElse(CI_DURATION);
+        Duration interval = property("lakemirror.faults.interval").map(Duration::parse).orElse(Duration.ofMillis(1300));
+        double scale = Math.max(1.0, (double) duration.toMillis() / CI_DURATION.toMillis());
+        int minFaults = property("lakemirror.faults.min-faults").map(Integer::parseInt).orElse((int) (200 * scale));
+        int minCommits = property("lakemirror.faults.min-commits").map(Integer::parseInt).orElse((int) (1000 * scale));
+        Duration convergence = property("lakemirror.faults.convergence").map(Duration::parse).orElse(Duration.ofMinutes(3));
+        return new FaultRunSettings(seed, duration, interval, minFaults, minCommits, convergence);
+    }
+
+    private static Optional<String> property(String name) {
+        return Optional.ofNullable(System.getProperty(name)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+}

@@ -1,0 +1,234 @@
+package io.lakemirror.it.faults;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A seeded plan of faults: which fault, where, how strong and for how long, at which offset from the
+ * start of the run. The plan depends only on the seed, the regions and the run's length, so a seed
+ * replays the same schedule ({@code -Dlakemirror.faults.seed=N}); what the service does in between
+ * still depends on thread timing.
+ */
+final class FaultSchedule {
+
+    /** The kinds of fault, with their relative frequency. */
+    enum Kind {
+        /** SIGKILL one component process, start it again after {@code magnitude}. */
+        KILL(14),
+        /** SIGKILL every promoter of a region, move its change-feed checkpoint back, start them again. */
+        STREAM_REPLAY(5),
+        /** Make a fraction of received SQS messages visible again at once (concurrent duplicates). */
+        SQS_DUPLICATE(9),
+        /** Drop a fraction of SQS receive answers: messages come back only after their visibility timeout. */
+        SQS_LOST_RECEIVE(5),
+        /** Delay a fraction of SQS calls by {@code magnitude}. */
+        SQS_DELAY(5),
+        /** lakeFS of a region answers a fraction of calls with {@code status} (500, 503 or 429). */
+        LAKEFS_ERRORS(12),
+        /** lakeFS of a region answers a fraction of calls only after {@code magnitude}. */
+        LAKEFS_SLOW(6),
+        /** S3 answers a fraction of the service's calls with 503 SlowDown. */
+        S3_SLOWDOWN(9),
+        /** S3 never answers a fraction of the service's calls (their client times out). */
+        S3_TIMEOUT(3),
+        /** Bucket replication from one region to another stops. */
+        REPLICATION_PAUSE(8),
+        /** Bucket replication lag becomes long-tailed (mean {@code magnitude}): objects land far out of order. */
+        REPLICATION_REORDER(5),
+        /** One metadata file of one repository is held back by bucket replication for {@code duration}. */
+        REPLICATION_HOLD(4);
+
+        final int weight;
+
+        Kind(int weight) {
+            this.weight = weight;
+        }
+    }
+
+    /**
+     * One planned fault.
+     *
+     * @param at        offset from the start of the run
+     * @param region    the region it hits (for replication: the source region)
+     * @param other     for replication faults: the destination region; for kills: the component kind
+     * @param index     which of several processes of a kind (1-based), or which repository, by position
+     * @param fraction  share of calls affected, for fractional faults
+     * @param status    the error status, for error faults
+     * @param magnitude a delay (restart delay, call delay, lag mean)
+     * @param duration  how long the fault lasts before it is healed
+     * @param pick      a seeded number for choices made when the fault starts (e.g. which key prefix)
+     */
+    record Planned(int number, Duration at, Kind kind, String region, String other, int index, double fraction,
+                   int status, Duration magnitude, Duration duration, long pick) {
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("#").append(number).append(" ").append(kind).append(" at +")
+                    .append(at.toMillis()).append("ms");
+            if (region != null) {
+                s.append(" ").append(region);
+            }
+            if (other != null) {
+                s.append(kind == Kind.KILL ? "/" : "->").append(other);
+            }
+            if (kind == Kind.KILL || kind == Kind.REPLICATION_HOLD) {
+                s.append(" #").append(index);
+            }
+            if (fraction > 0) {
+                s.append(String.format(" %.0f%%", fraction * 100));
+            }
+            if (status > 0) {
+                s.append(" ").append(status);
+            }
+            if (!magnitude.isZero()) {
+                s.append(" magnitude ").append(magnitude.toMillis()).append("ms");
+            }
+            return s.append(" for ").append(duration.toMillis()).append("ms").toString();
+        }
+    }
+
+    private final long seed;
+    private final List<Planned> faults;
+
+    private FaultSchedule(long seed, List<Planned> faults) {
+        this.seed = seed;
+        this.faults = List.copyOf(faults);
+    }
+
+    /**
+     * Plans faults from {@code start} to {@code end} (offsets), one every {@code meanInterval} on
+     * average (exponential gaps, at least 200 ms apart).
+     *
+     * @param regions     every region
+     * @param promoters   per region, how many promoter processes run (for kills)
+     * @param validators  per region, how many validator processes run
+     * @param repositories how many source repositories there are (for holds)
+     */
+    static FaultSchedule plan(long seed, List<String> regions, Map<String, Integer> promoters,
+                              Map<String, Integer> validators, int repositories, Duration start, Duration end,
+                              Duration meanInterval) {
+        Random random = new Random(seed);
+        int totalWeight = 0;
+        for (Kind k : Kind.values()) {
+            totalWeight += k.weight;
+        }
+        List<Planned> planned = new ArrayList<>();
+        long at = start.toMillis();
+        int number = 0;
+        while (true) {
+            at += Math.max(200, (long) (-meanInterval.toMillis() * Math.log(1 - random.nextDouble())));
+            if (at >= end.toMillis()) {
+                break;
+            }
+            int dice = random.nextInt(totalWeight);
+            Kind kind = null;
+            for (Kind k : Kind.values()) {
+                dice -= k.weight;
+                if (dice < 0) {
+                    kind = k;
+                    break;
+                }
+            }
+            String region = regions.get(random.nextInt(regions.size()));
+            String other = null;
+            int index = 1;
+            double fraction = 0;
+            int status = 0;
+            Duration magnitude = Duration.ZERO;
+            Duration duration;
+            switch (kind) {
+                case KILL -> {
+                    ComponentProcess.Kind component = ComponentProcess.Kind.values()[random.nextInt(ComponentProcess.Kind.values().length)];
+                    other = component.command;
+                    int of = switch (component) {
+                        case PROMOTER -> promoters.getOrDefault(region, 1);
+                        case VALIDATOR -> validators.getOrDefault(region, 1);
+                        default -> 1;
+                    };
+                    index = 1 + random.nextInt(of);
+                    magnitude = millis(random, 500, 8_000);
+                    duration = magnitude;
+                }
+                case STREAM_REPLAY -> {
+                    magnitude = millis(random, 500, 4_000);
+                    duration = magnitude;
+                }
+                case SQS_DUPLICATE -> {
+                    fraction = 0.2 + 0.8 * random.nextDouble();
+                    duration = millis(random, 3_000, 15_000);
+                }
+                case SQS_LOST_RECEIVE -> {
+                    fraction = 0.1 + 0.4 * random.nextDouble();
+                    duration = millis(random, 2_000, 8_000);
+                }
+                case SQS_DELAY -> {
+                    fraction = 0.2 + 0.6 * random.nextDouble();
+                    magnitude = millis(random, 300, 4_000);
+                    duration = millis(random, 3_000, 12_000);
+                }
+                case LAKEFS_ERRORS -> {
+                    fraction = 0.05 + 0.35 * random.nextDouble();
+                    status = List.of(500, 503, 429).get(random.nextInt(3));
+                    duration = millis(random, 2_000, 15_000);
+                }
+                case LAKEFS_SLOW -> {
+                    fraction = 0.1 + 0.4 * random.nextDouble();
+                    magnitude = millis(random, 500, 6_000);
+                    duration = millis(random, 2_000, 10_000);
+                }
+                case S3_SLOWDOWN -> {
+                    fraction = 0.1 + 0.5 * random.nextDouble();
+                    duration = millis(random, 2_000, 15_000);
+                }
+                case S3_TIMEOUT -> {
+                    fraction = 0.02 + 0.13 * random.nextDouble();
+                    magnitude = millis(random, 32_000, 40_000);
+                    duration = millis(random, 2_000, 8_000);
+                }
+                case REPLICATION_PAUSE -> {
+                    other = otherRegion(random, regions, region);
+                    duration = millis(random, 3_000, 30_000);
+                }
+                case REPLICATION_REORDER -> {
+                    magnitude = millis(random, 500, 3_000);
+                    duration = millis(random, 10_000, 30_000);
+                }
+                case REPLICATION_HOLD -> {
+                    index = 1 + random.nextInt(repositories);
+                    duration = millis(random, 30_000, 120_000);
+                }
+                default -> throw new IllegalStateException("unplanned fault kind " + kind);
+            }
+            long pick = random.nextLong();
+            planned.add(new Planned(++number, Duration.ofMillis(at), kind, region, other, index, fraction, status,
+                    magnitude, duration, pick));
+        }
+        return new FaultSchedule(seed, planned);
+    }
+
+    private static String otherRegion(Random random, List<String> regions, String not) {
+        List<String> others = regions.stream().filter(r -> !r.equals(not)).toList();
+        return others.get(random.nextInt(others.size()));
+    }
+
+    private static Duration millis(Random random, long min, long max) {
+        return Duration.ofMillis(min + (long) (random.nextDouble() * (max - min)));
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    List<Planned> faults() {
+        return faults;
+    }
+
+    Map<Kind, Integer> countByKind() {
+        Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+        faults.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+        return counts;
+    }
+}

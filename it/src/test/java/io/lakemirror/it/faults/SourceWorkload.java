@@ -1,0 +1,260 @@
+package io.lakemirror.it.faults;
+
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitId;
+import io.lakemirror.domain.RepositoryId;
+import io.lakemirror.testkit.LakeFsUser;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A seeded user of one source repository that keeps working while lakeFS misbehaves: commits on
+ * several branches, merges both ways, creates and deletes branches, force-resets branches backwards
+ * and sideways (to another branch's head), and deletes a branch to recreate it at once under the
+ * same name. Calls that lakeFS failed on purpose (500, 503, 429 answer before any change) are simply
+ * repeated. Every head it makes is witnessed, since a short-lived head may be gone before anyone
+ * polls it.
+ */
+final class SourceWorkload implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceWorkload.class);
+    private static final BranchId MAIN = BranchId.of("main");
+    private static final Pattern STATUS = Pattern.compile(" answered (\\d{3}) ");
+    private static final int MAX_BRANCHES = 7;
+    private static final int ATTEMPTS = 200;
+
+    private final LakeFsUser lakeFs;
+    private final RepositoryId repository;
+    private final Random random;
+    private final BiConsumer<BranchId, Optional<CommitId>> witness;
+    private final List<BranchId> branches = new ArrayList<>(List.of(MAIN));
+    private final AtomicInteger commits = new AtomicInteger();
+    private volatile boolean stop;
+    private int merges;
+    private int created;
+    private int deleted;
+    private int resets;
+    private int sideways;
+    private int recreated;
+    private int retries;
+    private int nextBranch;
+    private volatile RuntimeException failure;
+
+    SourceWorkload(LakeFsUser lakeFs, RepositoryId repository, long seed, BiConsumer<BranchId, Optional<CommitId>> witness) {
+        this.lakeFs = lakeFs;
+        this.repository = repository;
+        this.random = new Random(seed);
+        this.witness = witness;
+    }
+
+    RepositoryId repository() {
+        return repository;
+    }
+
+    int commits() {
+        return commits.get();
+    }
+
+    /** Asks the loop to stop after its current operation. */
+    void stop() {
+        stop = true;
+    }
+
+    Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void run() {
+        try {
+            createBranch();
+            createBranch();
+            while (!stop) {
+                step();
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("workload on {} failed: {}", repository, e.toString(), e);
+        }
+    }
+
+    String summary() {
+        return repository + ": " + commits.get() + " commits (" + merges + " merges), " + created + " branches created, "
+                + deleted + " deleted, " + recreated + " deleted and recreated, " + resets + " reset backwards, "
+                + sideways + " reset sideways, " + retries + " calls repeated after injected failures";
+    }
+
+    private void step() {
+        int dice = random.nextInt(100);
+        if (dice < 70 || branches.size() < 2) {
+            commit(branches.get(random.nextInt(branches.size())));
+        } else if (dice < 80) {
+            merge();
+        } else if (dice < 85) {
+            if (branches.size() < MAX_BRANCHES) {
+                createBranch();
+            } else {
+                deleteBranch();
+            }
+        } else if (dice < 89) {
+            deleteBranch();
+        } else if (dice < 92) {
+            deleteAndRecreate();
+        } else if (dice < 97) {
+            resetBackwards();
+        } else {
+            resetSideways();
+        }
+    }
+
+    private void commit(BranchId branch) {
+        int n = commits.get();
+        String path = "data/" + branch + "/part-" + n + "-" + random.nextInt(1000) + ".csv";
+        byte[] content = ("id,value\n" + n + "," + random.nextInt() + "\n").getBytes(StandardCharsets.UTF_8);
+        retrying("upload to " + branch, () -> lakeFs.upload(repository, branch, path, content));
+        CommitId id = ambiguous("commit on " + branch, () -> lakeFs.commit(repository, branch, "commit " + n + " on " + branch).id(),
+                () -> lakeFs.head(repository, branch));
+        commits.incrementAndGet();
+        witness.accept(branch, Optional.of(id));
+    }
+
+    private void merge() {
+        BranchId other = branches.get(1 + random.nextInt(branches.size() - 1));
+        boolean intoMain = random.nextBoolean();
+        BranchId from = intoMain ? other : MAIN;
+        BranchId to = intoMain ? MAIN : other;
+        CommitId id = ambiguous("merge " + from + " into " + to, () -> lakeFs.merge(repository, from, to, "merge " + from
+                + " into " + to), () -> lakeFs.head(repository, to));
+        merges++;
+        commits.incrementAndGet();
+        witness.accept(to, Optional.of(id));
+    }
+
+    private void createBranch() {
+        BranchId branch = BranchId.of("feature-" + nextBranch++);
+        BranchId from = branches.get(random.nextInt(branches.size()));
+        CommitId head = ambiguous("create " + branch, () -> lakeFs.createBranch(repository, branch, from.value()),
+                () -> lakeFs.head(repository, branch));
+        branches.add(branch);
+        created++;
+        witness.accept(branch, Optional.of(head));
+    }
+
+    private void deleteBranch() {
+        if (branches.size() <= 2) {
+            return;
+        }
+        BranchId branch = branches.remove(1 + random.nextInt(branches.size() - 1));
+        delete(branch);
+        deleted++;
+    }
+
+    private void delete(BranchId branch) {
+        try {
+            retrying("delete " + branch, () -> {
+                lakeFs.deleteBranch(repository, branch);
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            if (status(e) != 404) {
+                throw e;
+            }
+        }
+        witness.accept(branch, Optional.empty());
+    }
+
+    /** Deletes a branch and at once creates one of the same name elsewhere: the mirror must follow both. */
+    private void deleteAndRecreate() {
+        if (branches.size() < 2) {
+            return;
+        }
+        BranchId branch = branches.get(1 + random.nextInt(branches.size() - 1));
+        delete(branch);
+        BranchId from = branches.stream().filter(b -> !b.equals(branch)).toList()
+                .get(random.nextInt(branches.size() - 1));
+        CommitId head = ambiguous("recreate " + branch, () -> lakeFs.createBranch(repository, branch, from.value()),
+                () -> lakeFs.head(repository, branch));
+        recreated++;
+        witness.accept(branch, Optional.of(head));
+    }
+
+    private void resetBackwards() {
+        BranchId branch = branches.get(random.nextInt(branches.size()));
+        String target = branch + "~" + (1 + random.nextInt(3));
+        if (reset(branch, target)) {
+            resets++;
+        }
+    }
+
+    /** A force-reset to another branch's head: the branch moves to a commit that need not descend from its own. */
+    private void resetSideways() {
+        if (branches.size() < 2) {
+            return;
+        }
+        BranchId branch = branches.get(random.nextInt(branches.size()));
+        BranchId other = branches.stream().filter(b -> !b.equals(branch)).toList().get(random.nextInt(branches.size() - 1));
+        if (reset(branch, other.value())) {
+            sideways++;
+        }
+    }
+
+    private boolean reset(BranchId branch, String target) {
+        try {
+            retrying("reset " + branch + " to " + target, () -> {
+                lakeFs.hardReset(repository, branch, target);
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            int status = status(e);
+            if (status == 404 || status == 400) {
+                return false;
+            }
+            throw e;
+        }
+        witness.accept(branch, Optional.of(retrying("head of " + branch, () -> lakeFs.head(repository, branch))));
+        return true;
+    }
+
+    /** Repeats a call that lakeFS failed before changing anything (an injected 500, 503 or 429). */
+    private <T> T retrying(String what, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (IllegalStateException e) {
+                int status = status(e);
+                if ((status != 500 && status != 503 && status != 429) || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                retries++;
+            }
+        }
+    }
+
+    /**
+     * A call whose effect is uncertain when the connection fails (it may have happened): after such a
+     * failure the outcome is read back with {@code readBack} instead of repeating the call.
+     */
+    private CommitId ambiguous(String what, Supplier<CommitId> call, Supplier<CommitId> readBack) {
+        try {
+            return retrying(what, call);
+        } catch (UncheckedIOException e) {
+            LOG.warn("workload on {}: {} failed in transit ({}); reading the outcome back", repository, what, e.getMessage());
+            return retrying("read back " + what, readBack);
+        }
+    }
+
+    private static int status(IllegalStateException e) {
+        Matcher m = STATUS.matcher(String.valueOf(e.getMessage()));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+}
