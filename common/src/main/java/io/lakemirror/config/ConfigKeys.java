@@ -209,9 +209,13 @@ public final class ConfigKeys {
             .defaultValue(3)
             .doc("Concurrent consumers of this region's commits queue.")
             .build();
+    public static final ConfigKey<Duration> VALIDATOR_FIRST_COOLDOWN_ON_MISSING = ConfigKey.optional("validator.first_cooldown_on_missing", duration())
+            .defaultValue(Duration.ofMillis(200))
+            .doc("First wait before a commit whose files have not all arrived is checked again; it doubles with every check up to validator.cooldown_on_missing. Small, so a file that lands one second late costs about one second (lakeFS's own validator waits its full cooldown).")
+            .build();
     public static final ConfigKey<Duration> VALIDATOR_COOLDOWN_ON_MISSING = ConfigKey.optional("validator.cooldown_on_missing", duration())
             .defaultValue(Duration.ofMinutes(1))
-            .doc("Longest wait between two checks of a commit whose files have not all arrived (retries start at 200ms and double).")
+            .doc("Longest wait between two checks of a commit whose files have not all arrived (the waits start at validator.first_cooldown_on_missing and double).")
             .build();
     public static final ConfigKey<Duration> VALIDATOR_COOLDOWN_ON_ERROR = ConfigKey.optional("validator.cooldown_on_error", duration())
             .defaultValue(Duration.ofMinutes(1))
@@ -274,7 +278,7 @@ public final class ConfigKeys {
             COMMIT_SENSOR_PROCESS_BRANCHES_DURATION, COMMIT_SENSOR_BRANCHES_SCANNER_CONCURRENCY_LIMIT,
             COMMIT_SENSOR_LIST_BRANCH_PAGE_SIZE, COMMIT_SENSOR_LOG_COMMIT_PAGE_SIZE, COMMIT_SENSOR_INCLUDE_HIDDEN_BRANCHES,
             MIRRORS_MANAGER_PROCESS_MIRRORS_INTERVAL_DURATION,
-            VALIDATOR_RUN_INTERVAL, VALIDATOR_NUM_WORKERS, VALIDATOR_COOLDOWN_ON_MISSING, VALIDATOR_COOLDOWN_ON_ERROR,
+            VALIDATOR_RUN_INTERVAL, VALIDATOR_NUM_WORKERS, VALIDATOR_FIRST_COOLDOWN_ON_MISSING, VALIDATOR_COOLDOWN_ON_MISSING, VALIDATOR_COOLDOWN_ON_ERROR,
             VALIDATOR_STRICT,
             CHANGE_FEED_POLL_INTERVAL,
             METRICS_REFRESH_INTERVAL, METRICS_CLOUDWATCH_ENABLED, METRICS_CLOUDWATCH_NAMESPACE, METRICS_CLOUDWATCH_STEP,

@@ -70,7 +70,8 @@ public final class ReplicationConfig {
                 v.require(COMMIT_SENSOR_LOG_COMMIT_PAGE_SIZE), v.require(COMMIT_SENSOR_INCLUDE_HIDDEN_BRANCHES));
         this.mirrorsManager = new MirrorsManagerSettings(v.require(MIRRORS_MANAGER_PROCESS_MIRRORS_INTERVAL_DURATION));
         this.validator = new ValidatorSettings(v.require(VALIDATOR_RUN_INTERVAL), v.require(VALIDATOR_NUM_WORKERS),
-                v.require(VALIDATOR_COOLDOWN_ON_MISSING), v.require(VALIDATOR_COOLDOWN_ON_ERROR), v.require(VALIDATOR_STRICT));
+                v.require(VALIDATOR_FIRST_COOLDOWN_ON_MISSING), v.require(VALIDATOR_COOLDOWN_ON_MISSING),
+                v.require(VALIDATOR_COOLDOWN_ON_ERROR), v.require(VALIDATOR_STRICT));
         this.changeFeed = new ChangeFeedSettings(v.require(CHANGE_FEED_POLL_INTERVAL));
         this.metrics = new MetricsSettings(v.require(METRICS_REFRESH_INTERVAL),
                 new CloudWatchSettings(v.require(METRICS_CLOUDWATCH_ENABLED), v.require(METRICS_CLOUDWATCH_NAMESPACE),
@@ -281,8 +282,8 @@ public final class ReplicationConfig {
     public record MirrorsManagerSettings(Duration processMirrorsInterval) {
     }
 
-    public record ValidatorSettings(Duration runInterval, int numWorkers, Duration cooldownOnMissing,
-                                    Duration cooldownOnError, boolean strict) {
+    public record ValidatorSettings(Duration runInterval, int numWorkers, Duration firstCooldownOnMissing,
+                                    Duration cooldownOnMissing, Duration cooldownOnError, boolean strict) {
     }
 
     public record ChangeFeedSettings(Duration pollInterval) {

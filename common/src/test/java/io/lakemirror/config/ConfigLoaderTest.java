@@ -82,6 +82,7 @@ class ConfigLoaderTest {
                 Arguments.of("validator.run_interval", (Function<ReplicationConfig, Object>) c -> c.validator().runInterval(), Duration.ofMinutes(1)),
                 Arguments.of("validator.num_workers", (Function<ReplicationConfig, Object>) c -> c.validator().numWorkers(), 3),
                 Arguments.of("validator.cooldown_on_missing", (Function<ReplicationConfig, Object>) c -> c.validator().cooldownOnMissing(), Duration.ofMinutes(1)),
+                Arguments.of("validator.first_cooldown_on_missing", (Function<ReplicationConfig, Object>) c -> c.validator().firstCooldownOnMissing(), Duration.ofMillis(200)),
                 Arguments.of("validator.cooldown_on_error", (Function<ReplicationConfig, Object>) c -> c.validator().cooldownOnError(), Duration.ofMinutes(1)),
                 Arguments.of("validator.strict", (Function<ReplicationConfig, Object>) c -> c.validator().strict(), false),
                 Arguments.of("auth.api.endpoint", (Function<ReplicationConfig, Object>) c -> c.auth().apiEndpoint(), Optional.empty()),

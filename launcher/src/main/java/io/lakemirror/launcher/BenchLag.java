@@ -64,6 +64,7 @@ final class BenchLag {
     static final List<ConfigKey<?>> TIMING_KEYS = List.of(
             ConfigKeys.COMMIT_SENSOR_PROCESS_BRANCHES_DURATION,
             ConfigKeys.VALIDATOR_RUN_INTERVAL,
+            ConfigKeys.VALIDATOR_FIRST_COOLDOWN_ON_MISSING,
             ConfigKeys.VALIDATOR_COOLDOWN_ON_MISSING,
             ConfigKeys.VALIDATOR_COOLDOWN_ON_ERROR,
             ConfigKeys.MIRRORS_MANAGER_PROCESS_MIRRORS_INTERVAL_DURATION,
@@ -89,6 +90,8 @@ final class BenchLag {
             config.put("commit_sensor.process_branches_duration", "1m");
             config.put("validator.run_interval", "1m");
             config.put("validator.cooldown_on_missing", "1m");
+            // lakeFS's validator waits its cooldown before it looks again; ours starts at 200 ms.
+            config.put("validator.first_cooldown_on_missing", "1m");
             config.put("mirrors_manager.process_mirrors_interval_duration", "20s");
             return new Profile("lakeFS defaults", "lakeFS mirroring's documented defaults: sensor 1m, validator 1m,"
                     + " reconcile 20s", config, commits);

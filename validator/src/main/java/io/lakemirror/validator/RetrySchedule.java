@@ -7,7 +7,7 @@ import java.util.Objects;
  * How long a message stays hidden before the validator looks at it again: a delay that starts small
  * and doubles with every receive, up to a cap. Pure arithmetic, so the ladder is tested as a table.
  *
- * <p>Missing files start at 200 ms: a file one second late then costs about one second
+ * <p>Missing files start at 200 ms by default ({@code validator.first_cooldown_on_missing}): a file one second late then costs about one second
  * (checks at 0, 0.2, 0.6, 1.4 s). Errors start at one second, so a failing dependency is not hammered.
  *
  * @param firstMissing delay after the first receive that found files missing
@@ -28,7 +28,12 @@ public record RetrySchedule(Duration firstMissing, Duration maxMissing, Duration
 
     /** The standard ladders, capped by the configured cooldowns. */
     public static RetrySchedule of(Duration cooldownOnMissing, Duration cooldownOnError) {
-        return new RetrySchedule(FIRST_MISSING, cooldownOnMissing, FIRST_ERROR, cooldownOnError);
+        return of(FIRST_MISSING, cooldownOnMissing, cooldownOnError);
+    }
+
+    /** The missing-files ladder from {@code firstMissing}; the standard error ladder. */
+    public static RetrySchedule of(Duration firstMissing, Duration cooldownOnMissing, Duration cooldownOnError) {
+        return new RetrySchedule(firstMissing, cooldownOnMissing, FIRST_ERROR, cooldownOnError);
     }
 
     /** Delay after the {@code receiveCount}-th receive (from 1) found files missing. */

@@ -55,7 +55,7 @@ public record ValidatorOptions(Duration runInterval, int numWorkers, RetrySchedu
     /** The configured {@code validator.*} settings with default tuning. */
     public static ValidatorOptions from(ReplicationConfig.ValidatorSettings settings, int pageSize) {
         return new ValidatorOptions(settings.runInterval(), settings.numWorkers(),
-                RetrySchedule.of(settings.cooldownOnMissing(), settings.cooldownOnError()), settings.strict(),
+                RetrySchedule.of(settings.firstCooldownOnMissing(), settings.cooldownOnMissing(), settings.cooldownOnError()), settings.strict(),
                 DEFAULT_FILE_CHECK_THREADS, DEFAULT_RECEIVE_BUDGET, DEFAULT_MISSING_KEYS_REPORTED, DEFAULT_RECEIVE_WAIT,
                 DEFAULT_SHUTDOWN_TIMEOUT, pageSize, DEFAULT_PRESENCE_CACHE_SIZE);
     }

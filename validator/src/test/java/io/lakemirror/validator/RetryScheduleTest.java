@@ -46,6 +46,23 @@ class RetryScheduleTest {
     }
 
     @Test
+    void afterMissing_shouldWaitTheWholeCooldownEveryTime_whenFirstCooldownEqualsCooldown() {
+        // lakeFS's own validator behaves so; the lag benchmark's lakeFS profile relies on it.
+        RetrySchedule flat = RetrySchedule.of(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(1));
+        assertThat(flat.afterMissing(1)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(flat.afterMissing(7)).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void from_shouldStartTheMissingLadderAtTheConfiguredFirstCooldown() {
+        ValidatorOptions options = ValidatorOptions.from(new io.lakemirror.config.ReplicationConfig.ValidatorSettings(
+                Duration.ofMinutes(1), 3, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(1), false), 100);
+        assertThat(options.retries().afterMissing(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.retries().afterMissing(3)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(options.retries().afterMissing(9)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void ladder_shouldReturnCap_whenFirstDelayExceedsCap() {
         assertThat(RetrySchedule.ladder(Duration.ofSeconds(5), Duration.ofSeconds(1), 1)).isEqualTo(Duration.ofSeconds(1));
     }
