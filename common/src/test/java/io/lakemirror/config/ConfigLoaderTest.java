@@ -73,7 +73,7 @@ class ConfigLoaderTest {
                 Arguments.of("list_repositories_page_size", (Function<ReplicationConfig, Object>) ReplicationConfig::listRepositoriesPageSize, 1000),
                 Arguments.of("logging.level", (Function<ReplicationConfig, Object>) c -> c.logging().level(), "INFO"),
                 Arguments.of("logging.format", (Function<ReplicationConfig, Object>) c -> c.logging().format(), "text"),
-                Arguments.of("commit_sensor.process_branches_duration", (Function<ReplicationConfig, Object>) c -> c.commitSensor().processBranchesInterval(), Duration.ofMinutes(1)),
+                Arguments.of("commit_sensor.process_branches_duration", (Function<ReplicationConfig, Object>) c -> c.commitSensor().processBranchesInterval(), Duration.ofSeconds(1)),
                 Arguments.of("commit_sensor.branches_scanner_concurrency_limit", (Function<ReplicationConfig, Object>) c -> c.commitSensor().branchesScannerConcurrencyLimit(), 10),
                 Arguments.of("commit_sensor.list_branch_page_size", (Function<ReplicationConfig, Object>) c -> c.commitSensor().listBranchPageSize(), 1000),
                 Arguments.of("commit_sensor.log_commit_page_size", (Function<ReplicationConfig, Object>) c -> c.commitSensor().logCommitPageSize(), 1000),

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Scan leases</h2>
  * Several sensor processes of one region share the mirrors through a per-mirror scan lease in the
- * mirrors database. The holder renews it every cycle and whenever half of it has passed during a
- * long scan. Its duration is {@value SensorSettings#LEASE_INTERVALS} scan intervals: long enough
+ * mirrors database. The holder renews it whenever half of it has passed, at the start of a scan or
+ * during a long one. Its duration is {@value SensorSettings#LEASE_INTERVALS} scan intervals, or ten
+ * (at most 15 s) when the interval is short, so a one-second sensor writes it rarely: long enough
  * that a scan running over its interval, or a sensor missing one cycle, does not hand the mirror
  * back and forth between sensors; short enough that the mirrors of a sensor that died without
  * releasing its leases are picked up within a few minutes at the default interval. A sensor that

@@ -48,6 +48,12 @@ public record CycleReport(int mirrorsScanned, int mirrorsSkipped, int mirrorsFai
                 failures, races, took);
     }
 
+    /** Nothing changed, failed or was sent: with a one-second interval most cycles are quiet. */
+    boolean quiet() {
+        return mirrorsFailed == 0 && branchesChanged == 0 && sequences == 0 && messagesSent == 0 && failures == 0
+                && racesLost == 0;
+    }
+
     @Override
     public String toString() {
         return "scanned " + mirrorsScanned + " mirrors (" + mirrorsFailed + " failed, " + mirrorsSkipped

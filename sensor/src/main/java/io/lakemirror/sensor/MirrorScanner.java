@@ -2,6 +2,7 @@ package io.lakemirror.sensor;
 
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
+import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.domain.StaleWriteException;
@@ -53,6 +54,11 @@ final class MirrorScanner {
     private final Clock clock;
     private final SensorMetrics metrics;
     private final BooleanSupplier running;
+    /** What was last written by {@code recordScan} for each mirror, to skip writes that change nothing. */
+    private final Map<MirrorId, RecordedScan> recorded = new ConcurrentHashMap<>();
+
+    private record RecordedScan(Instant at, Optional<String> error) {
+    }
 
     MirrorScanner(LakeFs lakeFs, MirrorsDatabase database, BranchScanner branches, Executor branchExecutor,
                   SensorSettings settings, Clock clock, SensorMetrics metrics, BooleanSupplier running) {
@@ -81,12 +87,23 @@ final class MirrorScanner {
         } catch (RuntimeException e) {
             report = MirrorScanReport.failed(spec.id(), describeFailure(spec, e));
         }
+        Instant now = clock.instant();
+        RecordedScan last = recorded.get(spec.id());
+        if (last != null && last.error().equals(report.error())
+                && now.isBefore(last.at().plus(settings.scanRecordInterval()))) {
+            LOG.trace("mirror {}: scan outcome unchanged since {}; not recorded again before {}", spec.id(), last.at(),
+                    last.at().plus(settings.scanRecordInterval()));
+            return report;
+        }
         try {
-            database.recordScan(spec.id(), lease.owner(), clock.instant(), report.error());
+            database.recordScan(spec.id(), lease.owner(), now, report.error());
+            recorded.put(spec.id(), new RecordedScan(now, report.error()));
         } catch (StaleWriteException e) {
+            recorded.remove(spec.id());
             LOG.info("mirror {} ({}): the scan finished after another sensor took the lease ({}); that sensor"
                     + " reports the next scan", spec.id(), spec.describe(), e.getMessage());
         } catch (RuntimeException e) {
+            recorded.remove(spec.id());
             LOG.warn("mirror {} ({}): recording the scan outcome failed: {}; it is recorded again after the next scan"
                     + " in {}", spec.id(), spec.describe(), e.getMessage(), settings.interval());
         }

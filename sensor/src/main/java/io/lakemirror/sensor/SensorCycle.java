@@ -128,7 +128,11 @@ final class SensorCycle {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.cycle(took);
         CycleReport report = CycleReport.of(reports, skipped.get(), took);
-        LOG.info("sensor {} ({}): {}", settings.owner(), settings.region(), report);
+        if (report.quiet()) {
+            LOG.debug("sensor {} ({}): {}", settings.owner(), settings.region(), report);
+        } else {
+            LOG.info("sensor {} ({}): {}", settings.owner(), settings.region(), report);
+        }
         return report;
     }
 
@@ -139,7 +143,7 @@ final class SensorCycle {
             if (!running.getAsBoolean()) {
                 return null;
             }
-            if (!lease.acquire()) {
+            if (!lease.holdOrAcquire()) {
                 LOG.trace("mirror {}: not scanned (another sensor holds its scan lease)", spec.id());
                 skipped.incrementAndGet();
                 metrics.skipped();

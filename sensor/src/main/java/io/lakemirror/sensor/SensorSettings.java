@@ -37,8 +37,15 @@ public record SensorSettings(Region region, OrganizationId organizationId, Durat
      * message attributes never push a planned message over.
      */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = QUEUE_MESSAGE_LIMIT - 16 * 1024;
-    /** How many scan intervals a lease outlives its last renewal. */
+    /** How many scan intervals a lease outlives its last renewal, at least. */
     public static final int LEASE_INTERVALS = 3;
+    /**
+     * With a short interval the lease and the recorded scan time are written less often than every
+     * cycle (up to ten intervals, never beyond this), so a one-second sensor does not cost a
+     * database write per mirror per second, while a dead sensor's mirrors still move to another
+     * within this bound.
+     */
+    static final Duration SLOW_WRITE_BOUND = Duration.ofSeconds(15);
 
     public SensorSettings {
         Objects.requireNonNull(region, "region");
@@ -67,13 +74,39 @@ public record SensorSettings(Region region, OrganizationId organizationId, Durat
         }
     }
 
-    /** The settings of {@code config}, with a lease of {@value #LEASE_INTERVALS} intervals and a fresh owner name. */
+    /**
+     * How often a scan's outcome is written when it has not changed: every cycle for long intervals,
+     * every ten cycles (at most {@link #SLOW_WRITE_BOUND}) for short ones. A changed error is always
+     * written at once.
+     */
+    public Duration scanRecordInterval() {
+        return slowWriteInterval(interval);
+    }
+
+    /** At least {@code interval}; up to ten intervals, but not beyond {@link #SLOW_WRITE_BOUND}. */
+    static Duration slowWriteInterval(Duration interval) {
+        Duration tenCycles = interval.multipliedBy(10);
+        Duration bounded = tenCycles.compareTo(SLOW_WRITE_BOUND) < 0 ? tenCycles : SLOW_WRITE_BOUND;
+        return bounded.compareTo(interval) > 0 ? bounded : interval;
+    }
+
+    /**
+     * The lease of a sensor scanning every {@code interval}: {@value #LEASE_INTERVALS} intervals, or
+     * {@link #slowWriteInterval} when longer, so that renewals (at half the lease) are rare too.
+     */
+    static Duration leaseFor(Duration interval) {
+        Duration intervals = interval.multipliedBy(LEASE_INTERVALS);
+        Duration slow = slowWriteInterval(interval);
+        return intervals.compareTo(slow) >= 0 ? intervals : slow;
+    }
+
+    /** The settings of {@code config}, with a lease of {@link #leaseFor} and a fresh owner name. */
     public static SensorSettings from(ReplicationConfig config) {
         ReplicationConfig.CommitSensorSettings s = config.commitSensor();
         return new SensorSettings(config.region(), config.organizationId(), s.processBranchesInterval(),
                 s.branchesScannerConcurrencyLimit(), s.listBranchPageSize(), s.logCommitPageSize(),
                 s.includeHiddenBranches(), config.listMirrorsPageSize(),
-                s.processBranchesInterval().multipliedBy(LEASE_INTERVALS), newOwner(config.region()),
+                leaseFor(s.processBranchesInterval()), newOwner(config.region()),
                 DEFAULT_MAX_MESSAGE_BYTES);
     }
 

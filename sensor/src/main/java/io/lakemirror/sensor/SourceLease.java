@@ -54,6 +54,18 @@ final class SourceLease {
         return true;
     }
 
+    /**
+     * At the start of a mirror's scan: true while this sensor holds the lease with more than half of
+     * it left (no write), else takes or renews it; false when another sensor holds it.
+     */
+    synchronized boolean holdOrAcquire() {
+        // Compared this way round: until starts at Instant.MIN, which cannot be moved further back.
+        if (!lost && clock.instant().plus(duration.dividedBy(2)).isBefore(until)) {
+            return true;
+        }
+        return acquire();
+    }
+
     /** Renews the lease when half of it has passed; throws when it went to another sensor. */
     synchronized void ensureHeld() {
         if (lost) {
