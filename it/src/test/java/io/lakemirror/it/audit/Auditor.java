@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *   <li>I2 provenance: every mirror head was a head of the same source branch;</li>
  *   <li>I3 monotonic: a mirror branch moves only to descendants, unless the source moved sideways
  *       or was deleted after the mirror's previous head;</li>
- *   <li>I5 same IDs: every mirror commit exists on the source with identical fields and hashes to its ID;</li>
+ *   <li>I5 same IDs: every mirror commit exists on the source with identical fields and hashes to its ID;
+ *       a head's record is re-read with the periodic file check (a record tampered later is caught too);</li>
  *   <li>I6 read-only: the mirror repository is read-only, and nobody else wrote to it: it holds no
  *       commit the source does not have, no branch the source never had, and no tag (the service never
  *       writes tags);</li>
@@ -56,7 +57,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * </ul>
  *
  * Source heads are observed by polling and, for heads too short-lived to be polled, by
- * {@link #witness} calls from the workload that made them.
+ * {@link #witness} calls from the workload that made them. Witnesses are queued, never blocking the
+ * workload, and the I2/I3 checks that depend on them wait up to {@link #historyGrace} for a late one.
  */
 public final class Auditor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
@@ -70,10 +72,13 @@ public final class Auditor implements AutoCloseable {
     private final AtomicLong clock = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong pollFailures = new AtomicLong();
+    /** Answers of {@link #isAncestor}, by lakeFS, repository, ancestor and head. */
+    private final Map<String, Boolean> ancestry = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
     private Instant lastFileRecheck = Instant.EPOCH;
     private volatile Duration recheckFiles = DEFAULT_RECHECK_FILES;
+    private volatile Duration historyGrace = Duration.ofSeconds(10);
 
     public Auditor(S3Client mirrorBuckets, List<AuditedMirror> audited, Duration pollInterval) {
         this.s3 = mirrorBuckets;
@@ -99,23 +104,34 @@ public final class Auditor implements AutoCloseable {
         return this;
     }
 
-    /** Tells the auditor that a source branch had this head (empty: deleted), as the workload just made it. */
+    /**
+     * Tells the auditor that a source branch had this head (empty: deleted), as the workload just made it.
+     * Never blocks on an audit round: the event is queued with its observation order and folded into
+     * the source history by the next round (a workload must not be slowed down by its judge).
+     */
     public void witness(String mirrorName, BranchId branch, Optional<CommitId> head) {
-        MirrorAudit audit = mirrors.get(mirrorName);
-        synchronized (audit) {
-            audit.sourceEvent(branch, head);
-        }
+        mirrors.get(mirrorName).witnessed.add(new Witnessed(branch, new SourceEvent(head, clock.incrementAndGet())));
     }
 
     /** Witnesses a source head for every audited mirror of {@code sourceRepository}. */
     public void witnessSource(io.lakemirror.domain.RepositoryId sourceRepository, BranchId branch, Optional<CommitId> head) {
+        long order = clock.incrementAndGet();
         for (MirrorAudit audit : mirrors.values()) {
             if (audit.mirror.source().equals(sourceRepository)) {
-                synchronized (audit) {
-                    audit.sourceEvent(branch, head);
-                }
+                audit.witnessed.add(new Witnessed(branch, new SourceEvent(head, order)));
             }
         }
+    }
+
+    /**
+     * How long a check that depends on the source's history (I2, I3) may wait for a witness before it
+     * counts as a violation; default 10 s. A workload witnesses a head only after lakeFS answered it,
+     * so a fast mirror can show a short-lived head before its witness arrives: without this grace that
+     * race would be a false alarm.
+     */
+    public Auditor historyGrace(Duration grace) {
+        this.historyGrace = grace;
+        return this;
     }
 
     public List<Violation> violations() {
@@ -162,17 +178,25 @@ public final class Auditor implements AutoCloseable {
      * logs), auditing meanwhile; records a violation naming what differs if that does not happen in time.
      */
     public boolean awaitConvergence(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
+        Instant nextReport = started.plusSeconds(10);
         String difference = "";
         while (Instant.now().isBefore(deadline)) {
             try {
                 auditOnce();
                 difference = differences();
                 if (difference.isEmpty()) {
+                    settle();
+                    LOG.info("every mirror equals its source after {} ms", Duration.between(started, Instant.now()).toMillis());
                     return true;
                 }
             } catch (RuntimeException e) {
                 difference = "cannot compare: " + e;
+            }
+            if (Instant.now().isAfter(nextReport)) {
+                LOG.info("not converged after {} s: {}", Duration.between(started, Instant.now()).toSeconds(), difference);
+                nextReport = Instant.now().plusSeconds(10);
             }
             try {
                 Thread.sleep(pollInterval.toMillis());
@@ -183,6 +207,19 @@ public final class Auditor implements AutoCloseable {
         }
         report("I4", "*", "*", "mirrors did not converge within " + timeout.toSeconds() + " s: " + difference);
         return false;
+    }
+
+    /**
+     * Decides every check still waiting for a source witness, as if its grace were over: call when
+     * the workload has stopped (every witness is in), before reading {@link #violations()}.
+     */
+    public void settle() {
+        for (MirrorAudit audit : mirrors.values()) {
+            synchronized (audit) {
+                audit.drainWitnesses();
+                audit.decidePending(Instant.MAX);
+            }
+        }
     }
 
     /** What differs between sources and mirrors now; empty when every mirror equals its source. */
@@ -249,11 +286,26 @@ public final class Auditor implements AutoCloseable {
         }
     }
 
-    /** Whether {@code ancestor} is reachable from {@code head} (or equal to it) in {@code repo}. */
-    private static boolean isAncestor(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo, CommitId ancestor, CommitId head) {
+    /**
+     * Whether {@code ancestor} is reachable from {@code head} (or equal to it) in {@code repo}. Cached:
+     * commits are immutable, so the answer for two IDs never changes, and I3 asks the same pairs again
+     * while a check waits for a witness.
+     */
+    private boolean isAncestor(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo, CommitId ancestor, CommitId head) {
         if (ancestor.equals(head)) {
             return true;
         }
+        String key = System.identityHashCode(lakeFs) + "/" + repo + "/" + ancestor + "/" + head;
+        Boolean known = ancestry.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean answer = walkFinds(lakeFs, repo, ancestor, head);
+        ancestry.put(key, answer);
+        return answer;
+    }
+
+    private static boolean walkFinds(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo, CommitId ancestor, CommitId head) {
         LogRequest request = LogRequest.first(1000).stopAt(ancestor.asRef());
         while (true) {
             Page<CommitRecord> page = lakeFs.logCommits(repo, head.asRef(), request);
@@ -274,9 +326,12 @@ public final class Auditor implements AutoCloseable {
         final AuditedMirror mirror;
         /** Every source head seen per branch, in observation order; empty = deleted. */
         final Map<BranchId, List<SourceEvent>> sourceHistory = new HashMap<>();
-        final Map<BranchId, CommitId> lastSourceHead = new HashMap<>();
+        final java.util.Queue<Witnessed> witnessed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** I2/I3 checks that failed on the history known so far, waiting for late witnesses. */
+        final List<Pending> pending = new ArrayList<>();
         final Map<BranchId, CommitId> mirrorHeads = new HashMap<>();
-        final Set<CommitId> verifiedCommits = new HashSet<>();
+        /** Mirror commit records already compared with the source, as they were then. */
+        final Map<CommitId, CommitRecord> verifiedCommits = new HashMap<>();
         final Set<String> presentKeys = new HashSet<>();
         /** Range keys of each metarange read so far: a metarange's content never changes under its ID. */
         final Map<MetaRangeId, List<String>> rangeKeys = new HashMap<>();
@@ -285,27 +340,73 @@ public final class Auditor implements AutoCloseable {
             this.mirror = mirror;
         }
 
-        void sourceEvent(BranchId branch, Optional<CommitId> head) {
+        /** Adds an observation at its place in observation order (witnesses arrive late, polls on time). */
+        void insert(BranchId branch, SourceEvent event) {
             List<SourceEvent> events = sourceHistory.computeIfAbsent(branch, b -> new ArrayList<>());
-            if (!events.isEmpty() && events.get(events.size() - 1).head().equals(head)) {
+            int at = events.size();
+            while (at > 0 && events.get(at - 1).order() > event.order()) {
+                at--;
+            }
+            if (at > 0 && events.get(at - 1).head().equals(event.head())) {
                 return;
             }
-            events.add(new SourceEvent(head, clock.incrementAndGet()));
-            head.ifPresentOrElse(h -> lastSourceHead.put(branch, h), () -> lastSourceHead.remove(branch));
+            events.add(at, event);
+        }
+
+        void drainWitnesses() {
+            for (Witnessed w; (w = witnessed.poll()) != null; ) {
+                insert(w.branch(), w.event());
+            }
+        }
+
+        /** The source branches whose latest known observation is a head (not a deletion). */
+        List<BranchId> knownSourceBranches() {
+            return sourceHistory.entrySet().stream()
+                    .filter(e -> !e.getValue().isEmpty() && e.getValue().get(e.getValue().size() - 1).head().isPresent())
+                    .map(Map.Entry::getKey).toList();
+        }
+
+        /** Re-decides the waiting checks: justified ones go, those past their deadline become violations. */
+        void decidePending(Instant now) {
+            for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.justified().getAsBoolean()) {
+                    it.remove();
+                } else if (!now.isBefore(p.deadline())) {
+                    it.remove();
+                    report(p.invariant(), mirror.name(), p.branch().value(), p.detail());
+                }
+            }
+        }
+
+        /** Checks now; when the history known so far does not justify the move, waits for late witnesses. */
+        void check(String invariant, BranchId branch, java.util.function.BooleanSupplier justified, String detail) {
+            if (!justified.getAsBoolean()) {
+                pending.add(new Pending(invariant, branch, justified, detail, Instant.now().plus(historyGrace)));
+            }
         }
 
         void round(boolean recheckFiles) {
             Map<BranchId, CommitId> mirrorNow = heads(mirror.mirrorLakeFs(), mirror.mirror());
             // The source is polled after the mirror, so every head the mirror shows already had its turn on the source.
+            // The poll's observations are ordered by when it began: a head witnessed before that was
+            // there when lakeFS listed, and one witnessed later may be newer than what the poll saw.
+            long polledAt = clock.incrementAndGet();
             Map<BranchId, CommitId> sourceNow = heads(mirror.sourceLakeFs(), mirror.source());
-            sourceNow.forEach((b, h) -> sourceEvent(b, Optional.of(h)));
-            for (BranchId gone : new ArrayList<>(lastSourceHead.keySet())) {
+            drainWitnesses();
+            sourceNow.forEach((b, h) -> insert(b, new SourceEvent(Optional.of(h), polledAt)));
+            for (BranchId gone : knownSourceBranches()) {
                 if (!sourceNow.containsKey(gone)) {
-                    sourceEvent(gone, Optional.empty());
+                    insert(gone, new SourceEvent(Optional.empty(), polledAt));
                 }
             }
-            checkReadOnly();
-            checkNoForeignWrites(mirrorNow);
+            if (recheckFiles) {
+                // Repository flags and tags are re-read with the periodic checks: a call each per round
+                // and mirror would slow every round down on a loaded machine.
+                checkReadOnly();
+                checkNoTags();
+            }
+            checkNoForeignBranches(mirrorNow);
             for (Map.Entry<BranchId, CommitId> e : mirrorNow.entrySet()) {
                 BranchId branch = e.getKey();
                 CommitId head = e.getValue();
@@ -325,12 +426,11 @@ public final class Auditor implements AutoCloseable {
             for (BranchId branch : new ArrayList<>(mirrorHeads.keySet())) {
                 if (!mirrorNow.containsKey(branch)) {
                     CommitId previous = mirrorHeads.remove(branch);
-                    if (!sourceMovedAwayAfter(branch, previous, true)) {
-                        report("I3", mirror.name(), branch.value(), "mirror branch was deleted at " + previous
-                                + " although the source branch was not deleted after having that head");
-                    }
+                    check("I3", branch, () -> sourceMovedAwayAfter(branch, previous, true), "mirror branch was deleted at "
+                            + previous + " although the source branch was not deleted after having that head");
                 }
             }
+            decidePending(Instant.now());
         }
 
         void checkReadOnly() {
@@ -339,14 +439,18 @@ public final class Auditor implements AutoCloseable {
             }
         }
 
-        /** I6: no branch the source never had, and no tag: the service writes neither. */
-        void checkNoForeignWrites(Map<BranchId, CommitId> mirrorNow) {
+        /** I6: no branch the source never had: the service creates none. */
+        void checkNoForeignBranches(Map<BranchId, CommitId> mirrorNow) {
             for (BranchId branch : mirrorNow.keySet()) {
                 if (!sourceHistory.containsKey(branch)) {
                     report("I6", mirror.name(), branch.value(), "mirror branch " + branch
                             + " exists, but the source never had a branch of that name: someone else created it");
                 }
             }
+        }
+
+        /** I6: no tag: the service never writes tags. */
+        void checkNoTags() {
             Page<io.lakemirror.lakefs.Tag> tags = mirror.mirrorLakeFs().listTags(mirror.mirror(), PageRequest.first(10));
             for (io.lakemirror.lakefs.Tag tag : tags.results()) {
                 report("I6", mirror.name(), "*", "mirror repository has tag " + tag
@@ -356,12 +460,9 @@ public final class Auditor implements AutoCloseable {
 
         /** I2: the head was a head of the same source branch at some moment. */
         void checkProvenance(BranchId branch, CommitId head) {
-            boolean seen = sourceHistory.getOrDefault(branch, List.of()).stream()
-                    .anyMatch(e -> e.head().equals(Optional.of(head)));
-            if (!seen) {
-                report("I2", mirror.name(), branch.value(), "mirror head " + head
-                        + " was never observed as a head of source branch " + branch);
-            }
+            check("I2", branch, () -> sourceHistory.getOrDefault(branch, List.of()).stream()
+                    .anyMatch(e -> e.head().equals(Optional.of(head))), "mirror head " + head
+                    + " was never observed as a head of source branch " + branch);
         }
 
         /** I3: a move to a non-descendant is allowed only when the source itself moved sideways or was deleted. */
@@ -369,10 +470,8 @@ public final class Auditor implements AutoCloseable {
             if (isAncestor(mirror.mirrorLakeFs(), mirror.mirror(), previous, head)) {
                 return;
             }
-            if (!sourceMovedAwayAfter(branch, previous, false)) {
-                report("I3", mirror.name(), branch.value(), "mirror moved from " + previous + " to " + head
-                        + ", not a descendant, and the source branch was never reset or deleted after " + previous);
-            }
+            check("I3", branch, () -> sourceMovedAwayAfter(branch, previous, false), "mirror moved from " + previous
+                    + " to " + head + ", not a descendant, and the source branch was never reset or deleted after " + previous);
         }
 
         /**
@@ -400,6 +499,11 @@ public final class Auditor implements AutoCloseable {
         /** I1: the head's metarange and every range it lists are in the mirror namespace. */
         void checkFiles(BranchId branch, CommitId head, boolean recheck) {
             CommitRecord commit = mirror.mirrorLakeFs().getCommit(mirror.mirror(), head.asRef());
+            CommitRecord verified = verifiedCommits.get(head);
+            if (recheck && verified != null && !verified.equals(commit)) {
+                // I5 again for a head whose record changed under its ID after it was verified (a tampered record).
+                verifyCommit(branch, commit);
+            }
             if (commit.metaRangeId().isEmpty()) {
                 return;
             }
@@ -463,7 +567,7 @@ public final class Auditor implements AutoCloseable {
             while (true) {
                 Page<CommitRecord> page = mirror.mirrorLakeFs().logCommits(mirror.mirror(), head.asRef(), request);
                 for (CommitRecord onMirror : page.results()) {
-                    if (!verifiedCommits.contains(onMirror.id())) {
+                    if (!verifiedCommits.containsKey(onMirror.id())) {
                         verifyCommit(branch, onMirror);
                     }
                 }
@@ -489,11 +593,18 @@ public final class Auditor implements AutoCloseable {
                 report("I6", mirror.name(), branch.value(), "mirror commit " + onMirror.id()
                         + " does not exist on the source: someone else wrote it");
             }
-            verifiedCommits.add(onMirror.id());
+            verifiedCommits.put(onMirror.id(), onMirror);
         }
     }
 
     private record SourceEvent(Optional<CommitId> head, long order) {
+    }
+
+    private record Witnessed(BranchId branch, SourceEvent event) {
+    }
+
+    private record Pending(String invariant, BranchId branch, java.util.function.BooleanSupplier justified, String detail,
+                           Instant deadline) {
     }
 
 }

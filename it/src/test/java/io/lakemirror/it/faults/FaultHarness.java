@@ -131,7 +131,11 @@ final class FaultHarness implements AutoCloseable {
         world = World.builder().regions(A, B, C)
                 .replicationDelays(replicationDelays)
                 .replicationSeed(settings.seed())
-                .replicationPollInterval(Duration.ofMillis(400))
+                // Only metadata: the (non-strict) validator and the auditor look at nothing else, and the
+                // simulator lists its source prefixes on every poll, so data objects would only cost S3Mock CPU
+                // that grows with every commit.
+                .replicatedPrefixes(TOPOLOGY.keySet().stream().map(repo -> repo + "/_lakefs/").toArray(String[]::new))
+                .replicationPollInterval(Duration.ofMillis(500))
                 .start();
         closeables.add(world);
         s3Proxy = HttpFaultProxy.builder("s3", world.s3Mock().endpoint()).seed(settings.seed()).start();
@@ -162,6 +166,7 @@ final class FaultHarness implements AutoCloseable {
             closeables.add(client);
         }
         List<AuditedMirror> audited = new ArrayList<>();
+        Map<String, String> created = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> source : TOPOLOGY.entrySet()) {
             String repo = source.getKey();
             String sourceRegion = source.getValue().get(0);
@@ -170,11 +175,19 @@ final class FaultHarness implements AutoCloseable {
                 String name = repo + "-" + destination.substring(0, destination.indexOf('-'))
                         + destination.substring(destination.lastIndexOf('-') + 1);
                 String namespace = world.site(destination).storageNamespace(repo);
-                createMirror(sourceRegion, repo, name, destination, namespace);
+                created.put(createMirror(sourceRegion, repo, name, destination, namespace), sourceRegion + "/" + repo + "/" + name);
                 audited.add(new AuditedMirror(name, lakeFs.get(sourceRegion), RepositoryId.of(repo),
                         lakeFs.get(destination), RepositoryId.of(name), StorageNamespace.of(namespace)));
             }
         }
+        // All five at once: each waits for its region's mirrors manager, and waiting in turn costs half a minute.
+        created.forEach((id, where) -> {
+            String[] parts = where.split("/");
+            await("mirror " + parts[2] + " ACTIVE").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    api(parts[0], "GET", "/service/replication/v1/repositories/" + parts[1] + "/mirrors/" + id, null)
+                            .get("status").asText().equals("ACTIVE"));
+            LOG.info("mirror {} ({}) is ACTIVE", id, where);
+        });
         auditor = new Auditor(world.s3(), audited, Duration.ofMillis(200)).recheckFilesEvery(Duration.ofSeconds(10)).start();
         closeables.add(auditor);
         for (Map.Entry<String, List<String>> source : TOPOLOGY.entrySet()) {
@@ -189,14 +202,11 @@ final class FaultHarness implements AutoCloseable {
                 world.replicationSecretAccessKey());
     }
 
-    private void createMirror(String via, String repo, String name, String region, String namespace) {
+    /** Asks for a mirror; returns its ID at once (it becomes ACTIVE later). */
+    private String createMirror(String via, String repo, String name, String region, String namespace) {
         String body = JSON.createObjectNode().put("name", name).put("region", region).put("storage_namespace", namespace)
                 .toString();
-        String id = api(via, "POST", "/service/replication/v1/repositories/" + repo + "/mirrors", body).get("id").asText();
-        await("mirror " + name + " ACTIVE").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                api(via, "GET", "/service/replication/v1/repositories/" + repo + "/mirrors/" + id, null)
-                        .get("status").asText().equals("ACTIVE"));
-        LOG.info("mirror {} ({}@{} -> {}@{}) is ACTIVE", id, repo, via, name, region);
+        return api(via, "POST", "/service/replication/v1/repositories/" + repo + "/mirrors", body).get("id").asText();
     }
 
     private JsonNode api(String region, String method, String path, String body) {
@@ -234,22 +244,24 @@ final class FaultHarness implements AutoCloseable {
                 .map(e -> new FaultInjector.Repository(e.getKey(), e.getValue().get(0), e.getValue().subList(1, e.getValue().size())))
                 .toList();
         FaultSchedule schedule = FaultSchedule.plan(settings.seed(), regions, promoters, validators, repositories.size(),
-                Duration.ofSeconds(2), settings.duration(), settings.interval());
-        injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, replicationDelays, repositories);
-        closeables.add(injector);
-
+                Duration.ofSeconds(2), settings.maxDuration(), settings.interval());
         List<SourceWorkload> workloads = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long workloadSeed = settings.seed() * 31;
         for (Map.Entry<String, List<String>> source : TOPOLOGY.entrySet()) {
             RepositoryId repo = RepositoryId.of(source.getKey());
-            SourceWorkload w = new SourceWorkload(user(source.getValue().get(0)), repo, ++workloadSeed,
-                    (branch, head) -> auditor.witnessSource(repo, branch, head));
-            workloads.add(w);
-            Thread t = new Thread(w, "workload-" + repo);
-            t.setDaemon(true);
-            threads.add(t);
+            // Several writers per repository: each waits on lakeFS most of the time, and 1,000 commits need the overlap.
+            for (int writer = 0; writer < settings.writers(); writer++) {
+                SourceWorkload w = new SourceWorkload(user(source.getValue().get(0)), repo, writer, ++workloadSeed,
+                        (branch, head) -> auditor.witnessSource(repo, branch, head));
+                workloads.add(w);
+                Thread t = new Thread(w, "workload-" + repo + "-" + writer);
+                t.setDaemon(true);
+                threads.add(t);
+            }
         }
+        injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, replicationDelays, repositories, workloads);
+        closeables.add(injector);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fault-run-progress");
             t.setDaemon(true);
@@ -262,16 +274,23 @@ final class FaultHarness implements AutoCloseable {
         try {
             injector.start(schedule);
             threads.forEach(Thread::start);
+            // The phase lasts the configured duration, and longer (up to maxDuration, planned the same way)
+            // while the workload has not yet made the minimum commits or the schedule the minimum faults:
+            // on a loaded machine lakeFS answers slower, and a run that did too little proves too little.
             Instant end = started.plus(settings.duration());
-            await("the fault phase of " + settings.duration()).atMost(settings.duration().plusMinutes(1))
+            Instant cap = started.plus(settings.maxDuration());
+            await("the fault phase of " + settings.duration()).atMost(settings.maxDuration().plusMinutes(1))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Instant.now().isAfter(end) || workloads.stream().anyMatch(w -> w.failure().isPresent()));
+                    .until(() -> Instant.now().isAfter(cap)
+                            || Instant.now().isAfter(end) && injector.injectedTotal() >= settings.minFaults()
+                            && workloads.stream().mapToInt(SourceWorkload::commits).sum() >= settings.minCommits()
+                            || workloads.stream().anyMatch(w -> w.failure().isPresent()));
             workloads.forEach(SourceWorkload::stop);
             for (Thread t : threads) {
                 t.join(Duration.ofMinutes(2).toMillis());
             }
             workloads.forEach(w -> w.failure().ifPresent(e -> {
-                throw new IllegalStateException("the workload on " + w.repository() + " failed (seed " + settings.seed()
+                throw new IllegalStateException("the workload on " + w.name() + " failed (seed " + settings.seed()
                         + "): " + e, e);
             }));
             LOG.info("fault phase over after {} s: {} faults, {} commits; healing", Duration.between(started,
@@ -282,6 +301,7 @@ final class FaultHarness implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(500)).until(fleet::allReady);
             boolean converged = auditor.awaitConvergence(settings.convergence());
             Duration convergedAfter = Duration.between(healed, Instant.now());
+            auditor.settle();
             String differences = converged ? "" : auditor.differences();
             Report report = new Report(settings.seed(), injector.injected(), injector.injectedTotal(),
                     workloads.stream().mapToInt(SourceWorkload::commits).sum(),

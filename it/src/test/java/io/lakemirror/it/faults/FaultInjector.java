@@ -43,6 +43,7 @@ final class FaultInjector implements AutoCloseable {
     private final SwitchableDelays replicationDelays;
     private final StreamCheckpoints checkpoints;
     private final List<Repository> repositories;
+    private final List<SourceWorkload> workloads;
     private final ScheduledExecutorService thread;
     private final Map<String, Long> generations = new HashMap<>();
     private final Map<String, Integer> pauses = new HashMap<>();
@@ -53,7 +54,7 @@ final class FaultInjector implements AutoCloseable {
     private volatile boolean healed;
 
     FaultInjector(World world, ServiceFleet fleet, HttpFaultProxy s3, SqsFaultProxy sqs, SwitchableDelays replicationDelays,
-                  List<Repository> repositories) {
+                  List<Repository> repositories, List<SourceWorkload> workloads) {
         this.world = world;
         this.fleet = fleet;
         this.s3 = s3;
@@ -61,6 +62,7 @@ final class FaultInjector implements AutoCloseable {
         this.replicationDelays = replicationDelays;
         this.checkpoints = new StreamCheckpoints(world.dynamoDb(), world.mirrorsTable());
         this.repositories = List.copyOf(repositories);
+        this.workloads = List.copyOf(workloads);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fault-injector");
             t.setDaemon(true);
@@ -245,6 +247,13 @@ final class FaultInjector implements AutoCloseable {
                 });
                 return Optional.of("replication " + repo.sourceRegion() + "->" + to + " holds back the first new key matching "
                         + broad.pattern());
+            }
+            case SOURCE_FORCE_RESET, BRANCH_RECREATE -> {
+                Repository repo = repositories.get((f.index() - 1) % repositories.size());
+                List<SourceWorkload> writers = workloads.stream().filter(w -> w.repository().value().equals(repo.name())).toList();
+                SourceWorkload workload = writers.get(random.nextInt(writers.size()));
+                workload.request(f.kind());
+                return Optional.of("the workload on " + workload.name() + " does it next");
             }
             default -> throw new IllegalStateException("unknown fault " + f.kind());
         }

@@ -8,15 +8,19 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code lakemirror.faults.seed}: replays a run's schedule and workload (default: random, printed);</li>
- *   <li>{@code lakemirror.faults.duration}: how long faults are injected (ISO-8601, default {@code PT5M});</li>
+ *   <li>{@code lakemirror.faults.duration}: how long faults are injected at least (ISO-8601, default {@code PT5M});</li>
+ *   <li>{@code lakemirror.faults.max-duration}: how long the fault phase may go on while the minimum
+ *       faults or commits are not reached yet (default: the duration plus a fifth);</li>
  *   <li>{@code lakemirror.faults.interval}: the mean time between two faults (default {@code PT1.3S});</li>
  *   <li>{@code lakemirror.faults.min-faults} and {@code lakemirror.faults.min-commits}: what the run must
  *       at least have done to count (default 200 and 1000, scaled up with the duration);</li>
- *   <li>{@code lakemirror.faults.convergence}: the bound on I4 after the heal (default {@code PT3M}).</li>
+ *   <li>{@code lakemirror.faults.convergence}: the bound on I4 after the heal (default {@code PT3M});</li>
+ *   <li>{@code lakemirror.faults.writers}: concurrent writers per source repository, each on its own
+ *       branches (default 3).</li>
  * </ul>
  */
-record FaultRunSettings(long seed, Duration duration, Duration interval, int minFaults, int minCommits,
-                        Duration convergence) {
+record FaultRunSettings(long seed, Duration duration, Duration maxDuration, Duration interval, int minFaults,
+                        int minCommits, Duration convergence, int writers) {
     static final Duration CI_DURATION = Duration.ofMinutes(5);
 
     static FaultRunSettings fromSystemProperties() {
@@ -28,7 +32,10 @@ record FaultRunSettings(long seed, Duration duration, Duration interval, int min
         int minFaults = property("lakemirror.faults.min-faults").map(Integer::parseInt).orElse((int) (200 * scale));
         int minCommits = property("lakemirror.faults.min-commits").map(Integer::parseInt).orElse((int) (1000 * scale));
         Duration convergence = property("lakemirror.faults.convergence").map(Duration::parse).orElse(Duration.ofMinutes(3));
-        return new FaultRunSettings(seed, duration, interval, minFaults, minCommits, convergence);
+        int writers = property("lakemirror.faults.writers").map(Integer::parseInt).orElse(3);
+        Duration maxDuration = property("lakemirror.faults.max-duration").map(Duration::parse)
+                .orElse(duration.plus(duration.dividedBy(5)));
+        return new FaultRunSettings(seed, duration, maxDuration, interval, minFaults, minCommits, convergence, writers);
     }
 
     private static Optional<String> property(String name) {

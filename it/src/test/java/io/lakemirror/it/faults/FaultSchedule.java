@@ -40,7 +40,11 @@ final class FaultSchedule {
         /** Bucket replication lag becomes long-tailed (mean {@code magnitude}): objects land far out of order. */
         REPLICATION_REORDER(5),
         /** One metadata file of one repository is held back by bucket replication for {@code duration}. */
-        REPLICATION_HOLD(4);
+        REPLICATION_HOLD(4),
+        /** The workload of a source repository force-resets one of its branches (backwards or sideways) now. */
+        SOURCE_FORCE_RESET(6),
+        /** The workload of a source repository deletes a branch and at once recreates it elsewhere under the same name. */
+        BRANCH_RECREATE(5);
 
         final int weight;
 
@@ -74,7 +78,8 @@ final class FaultSchedule {
             if (other != null) {
                 s.append(kind == Kind.KILL ? "/" : "->").append(other);
             }
-            if (kind == Kind.KILL || kind == Kind.REPLICATION_HOLD) {
+            if (kind == Kind.KILL || kind == Kind.REPLICATION_HOLD || kind == Kind.SOURCE_FORCE_RESET
+                    || kind == Kind.BRANCH_RECREATE) {
                 s.append(" #").append(index);
             }
             if (fraction > 0) {
@@ -161,8 +166,9 @@ final class FaultSchedule {
                     duration = millis(random, 3_000, 15_000);
                 }
                 case SQS_LOST_RECEIVE -> {
-                    fraction = 0.1 + 0.4 * random.nextDouble();
-                    duration = millis(random, 2_000, 8_000);
+                    // Non-empty receives are rare (a few a second over three regions): weaker faults would hit none.
+                    fraction = 0.5 + 0.5 * random.nextDouble();
+                    duration = millis(random, 5_000, 15_000);
                 }
                 case SQS_DELAY -> {
                     fraction = 0.2 + 0.6 * random.nextDouble();
@@ -199,6 +205,10 @@ final class FaultSchedule {
                 case REPLICATION_HOLD -> {
                     index = 1 + random.nextInt(repositories);
                     duration = millis(random, 30_000, 120_000);
+                }
+                case SOURCE_FORCE_RESET, BRANCH_RECREATE -> {
+                    index = 1 + random.nextInt(repositories);
+                    duration = Duration.ZERO;
                 }
                 default -> throw new IllegalStateException("unplanned fault kind " + kind);
             }

@@ -37,8 +37,14 @@ final class SourceWorkload implements Runnable {
     private final RepositoryId repository;
     private final Random random;
     private final BiConsumer<BranchId, Optional<CommitId>> witness;
-    private final List<BranchId> branches = new ArrayList<>(List.of(MAIN));
+    /** This writer's own branches, its trunk first: writers of one repository never touch each other's branches. */
+    private final List<BranchId> branches = new ArrayList<>();
+    private final BranchId trunk;
+    private final String prefix;
     private final AtomicInteger commits = new AtomicInteger();
+    private final java.util.Queue<FaultSchedule.Kind> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private int requestedResets;
+    private int requestedRecreates;
     private volatile boolean stop;
     private int merges;
     private int created;
@@ -50,9 +56,19 @@ final class SourceWorkload implements Runnable {
     private int nextBranch;
     private volatile RuntimeException failure;
 
-    SourceWorkload(LakeFsUser lakeFs, RepositoryId repository, long seed, BiConsumer<BranchId, Optional<CommitId>> witness) {
+    /**
+     * @param writer which of the repository's concurrent writers this is: writer 0 works on {@code main}
+     *               and {@code feature-0-*}, writer n on a trunk {@code trunk-n} it branches off main at start
+     *               and on {@code feature-n-*}. Each branch has a single writer, so the order in which a
+     *               writer witnesses a branch's heads is the order in which the branch had them (the
+     *               auditor's I3 relies on that).
+     */
+    SourceWorkload(LakeFsUser lakeFs, RepositoryId repository, int writer, long seed,
+                   BiConsumer<BranchId, Optional<CommitId>> witness) {
         this.lakeFs = lakeFs;
         this.repository = repository;
+        this.trunk = writer == 0 ? MAIN : BranchId.of("trunk-" + writer);
+        this.prefix = "feature-" + writer + "-";
         this.random = new Random(seed);
         this.witness = witness;
     }
@@ -61,8 +77,24 @@ final class SourceWorkload implements Runnable {
         return repository;
     }
 
+    /** The repository and this writer's trunk, for logs. */
+    String name() {
+        return repository + "@" + trunk;
+    }
+
     int commits() {
         return commits.get();
+    }
+
+    /**
+     * Asks the loop to do a source fault next ({@link FaultSchedule.Kind#SOURCE_FORCE_RESET} or
+     * {@link FaultSchedule.Kind#BRANCH_RECREATE}), on behalf of the fault schedule; never blocks.
+     */
+    void request(FaultSchedule.Kind kind) {
+        if (kind != FaultSchedule.Kind.SOURCE_FORCE_RESET && kind != FaultSchedule.Kind.BRANCH_RECREATE) {
+            throw new IllegalArgumentException("a workload does only source faults, not " + kind);
+        }
+        requests.add(kind);
     }
 
     /** Asks the loop to stop after its current operation. */
@@ -77,6 +109,12 @@ final class SourceWorkload implements Runnable {
     @Override
     public void run() {
         try {
+            if (!trunk.equals(MAIN)) {
+                CommitId head = ambiguous("create " + trunk, () -> lakeFs.createBranch(repository, trunk, MAIN.value()),
+                        () -> lakeFs.head(repository, trunk));
+                witness.accept(trunk, Optional.of(head));
+            }
+            branches.add(trunk);
             createBranch();
             createBranch();
             while (!stop) {
@@ -89,12 +127,27 @@ final class SourceWorkload implements Runnable {
     }
 
     String summary() {
-        return repository + ": " + commits.get() + " commits (" + merges + " merges), " + created + " branches created, "
+        return name() + ": " + commits.get() + " commits (" + merges + " merges), " + created + " branches created, "
                 + deleted + " deleted, " + recreated + " deleted and recreated, " + resets + " reset backwards, "
-                + sideways + " reset sideways, " + retries + " calls repeated after injected failures";
+                + sideways + " reset sideways (" + requestedResets + " resets and " + requestedRecreates
+                + " recreations asked for by the fault schedule), " + retries + " calls repeated after injected failures";
     }
 
     private void step() {
+        FaultSchedule.Kind requested = requests.poll();
+        if (requested == FaultSchedule.Kind.SOURCE_FORCE_RESET) {
+            requestedResets++;
+            if (random.nextBoolean()) {
+                resetBackwards();
+            } else {
+                resetSideways();
+            }
+            return;
+        } else if (requested == FaultSchedule.Kind.BRANCH_RECREATE) {
+            requestedRecreates++;
+            deleteAndRecreate();
+            return;
+        }
         int dice = random.nextInt(100);
         if (dice < 70 || branches.size() < 2) {
             commit(branches.get(random.nextInt(branches.size())));
@@ -131,8 +184,8 @@ final class SourceWorkload implements Runnable {
     private void merge() {
         BranchId other = branches.get(1 + random.nextInt(branches.size() - 1));
         boolean intoMain = random.nextBoolean();
-        BranchId from = intoMain ? other : MAIN;
-        BranchId to = intoMain ? MAIN : other;
+        BranchId from = intoMain ? other : trunk;
+        BranchId to = intoMain ? trunk : other;
         CommitId id = ambiguous("merge " + from + " into " + to, () -> lakeFs.merge(repository, from, to, "merge " + from
                 + " into " + to), () -> lakeFs.head(repository, to));
         merges++;
@@ -141,7 +194,7 @@ final class SourceWorkload implements Runnable {
     }
 
     private void createBranch() {
-        BranchId branch = BranchId.of("feature-" + nextBranch++);
+        BranchId branch = BranchId.of(prefix + nextBranch++);
         BranchId from = branches.get(random.nextInt(branches.size()));
         CommitId head = ambiguous("create " + branch, () -> lakeFs.createBranch(repository, branch, from.value()),
                 () -> lakeFs.head(repository, branch));
