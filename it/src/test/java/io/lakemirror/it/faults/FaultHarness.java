@@ -70,8 +70,8 @@ final class FaultHarness implements AutoCloseable {
     /** What a run did. */
     record Report(long seed, Map<FaultSchedule.Kind, Integer> faults, int totalFaults, int commits, List<String> workloads,
                   boolean converged, Duration convergedAfter, List<Violation> violations, String differences,
-                  long auditRounds, int kills, SqsFaultProxy.Stats sqs, HttpFaultProxy.Stats s3, Duration wall,
-                  Path logs) {
+                  long auditRounds, int kills, SqsFaultProxy.Stats sqs, HttpFaultProxy.Stats s3,
+                  Map<String, HttpFaultProxy.Stats> lakeFs, Duration wall, Path logs) {
         String describe() {
             return "fault-injection run, seed " + seed + " (replay: -Dlakemirror.faults.seed=" + seed + ")\n"
                     + "  wall time " + wall.toSeconds() + " s; logs in " + logs.toAbsolutePath() + "\n"
@@ -79,6 +79,7 @@ final class FaultHarness implements AutoCloseable {
                     + "  processes killed: " + kills + "\n"
                     + "  SQS: " + sqs + "\n"
                     + "  S3: " + s3 + "\n"
+                    + "  lakeFS (service's calls): " + lakeFs + "\n"
                     + "  commits made on the sources: " + commits + "\n"
                     + workloads.stream().map(w -> "    " + w).collect(Collectors.joining("\n")) + "\n"
                     + "  audit rounds: " + auditRounds + ", violations: " + violations.size()
@@ -100,6 +101,7 @@ final class FaultHarness implements AutoCloseable {
     private Auditor auditor;
     private LakeFsUser[] users;
     private final Map<String, SdkLakeFs> lakeFs = new LinkedHashMap<>();
+    private final Map<String, HttpFaultProxy> lakeFsProxies = new LinkedHashMap<>();
 
     private FaultHarness(FaultRunSettings settings) {
         this.settings = settings;
@@ -142,14 +144,29 @@ final class FaultHarness implements AutoCloseable {
         closeables.add(s3Proxy);
         sqsProxy = SqsFaultProxy.start(world.elasticMq().endpoint(), settings.seed());
         closeables.add(sqsProxy);
+        // The service reaches lakeFS through a proxy per region, for timeouts; the workload and the auditor do not.
+        Map<String, String> lakeFsRoutes = new LinkedHashMap<>();
+        for (World.Site site : world.sites()) {
+            HttpFaultProxy proxy = HttpFaultProxy.builder("lakefs-" + site.region().value(), site.lakeFsEndpoint())
+                    .seed(settings.seed() + site.region().value().hashCode()).start();
+            closeables.add(proxy);
+            lakeFsProxies.put(site.region().value(), proxy);
+            lakeFsRoutes.put(stripSlash(site.lakeFsEndpoint().toString()), stripSlash(proxy.endpoint().toString()));
+        }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("blockstore.s3.endpoint", s3Proxy.endpoint().toString());
         config.put("queue.sqs.endpoint", sqsProxy.endpoint().toString());
-        config.put("change_feed.poll_interval", "250ms");
+        // Closer to the defaults than the world's fast test settings: 14 JVMs polling every few hundred
+        // milliseconds would take the CPU the workload needs on a two-core machine.
+        config.put("change_feed.poll_interval", "500ms");
+        config.put("commit_sensor.process_branches_duration", "1s");
+        config.put("mirrors_manager.process_mirrors_interval_duration", "5s");
+        config.put("validator.run_interval", "2s");
         config.put("metrics.refresh_interval", "30s");
         fleet = new ServiceFleet(world, logs, Map.of(
                 B, Map.of(ComponentProcess.Kind.PROMOTER, 1),
-                A, Map.of(ComponentProcess.Kind.VALIDATOR, 1)), config);
+                A, Map.of(ComponentProcess.Kind.VALIDATOR, 1)), config,
+                endpoint -> lakeFsRoutes.getOrDefault(stripSlash(endpoint), endpoint));
         closeables.add(fleet);
         long started = System.nanoTime();
         fleet.startAll();
@@ -195,6 +212,10 @@ final class FaultHarness implements AutoCloseable {
             BranchId main = BranchId.of("main");
             auditor.witnessSource(repo, main, Optional.of(user(source.getValue().get(0)).head(repo, main)));
         }
+    }
+
+    private static String stripSlash(String uri) {
+        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     private LakeFsUser user(String region) {
@@ -260,7 +281,7 @@ final class FaultHarness implements AutoCloseable {
                 threads.add(t);
             }
         }
-        injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, replicationDelays, repositories, workloads);
+        injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, lakeFsProxies, replicationDelays, repositories, workloads);
         closeables.add(injector);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fault-run-progress");
@@ -307,6 +328,8 @@ final class FaultHarness implements AutoCloseable {
                     workloads.stream().mapToInt(SourceWorkload::commits).sum(),
                     workloads.stream().map(SourceWorkload::summary).toList(), converged, convergedAfter,
                     auditor.violations(), differences, auditor.rounds(), fleet.kills(), sqsProxy.stats(), s3Proxy.stats(),
+                    lakeFsProxies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stats(),
+                            (a, b) -> a, java.util.TreeMap::new)),
                     Duration.between(started, Instant.now()), logs);
             String text = report.describe();
             LOG.info("\n{}", text);

@@ -40,6 +40,8 @@ final class FaultInjector implements AutoCloseable {
     private final ServiceFleet fleet;
     private final HttpFaultProxy s3;
     private final SqsFaultProxy sqs;
+    /** Per region, the proxy between the service and that region's lakeFS (timeouts). */
+    private final Map<String, HttpFaultProxy> lakeFsProxies;
     private final SwitchableDelays replicationDelays;
     private final StreamCheckpoints checkpoints;
     private final List<Repository> repositories;
@@ -53,8 +55,9 @@ final class FaultInjector implements AutoCloseable {
     private final List<String> journal = new ArrayList<>();
     private volatile boolean healed;
 
-    FaultInjector(World world, ServiceFleet fleet, HttpFaultProxy s3, SqsFaultProxy sqs, SwitchableDelays replicationDelays,
-                  List<Repository> repositories, List<SourceWorkload> workloads) {
+    FaultInjector(World world, ServiceFleet fleet, HttpFaultProxy s3, SqsFaultProxy sqs, Map<String, HttpFaultProxy> lakeFsProxies,
+                  SwitchableDelays replicationDelays, List<Repository> repositories, List<SourceWorkload> workloads) {
+        this.lakeFsProxies = Map.copyOf(lakeFsProxies);
         this.world = world;
         this.fleet = fleet;
         this.s3 = s3;
@@ -183,6 +186,14 @@ final class FaultInjector implements AutoCloseable {
                 later(f.duration(), () -> healIf(channel, token, () -> faults.delay(0, Duration.ZERO)));
                 return Optional.of("lakeFS of " + region + " slow");
             }
+            case LAKEFS_TIMEOUT -> {
+                String channel = "lakefs-timeout/" + region;
+                long token = next(channel);
+                HttpFaultProxy proxy = lakeFsProxies.get(region);
+                proxy.seed(f.pick()).hang(f.fraction(), f.magnitude());
+                later(f.duration(), () -> healIf(channel, token, () -> proxy.hang(0, Duration.ZERO)));
+                return Optional.of("lakeFS of " + region + " not answering the service");
+            }
             case S3_SLOWDOWN -> {
                 long token = next("s3-slowdown");
                 s3.seed(f.pick()).fail(f.fraction(), HttpFaultProxy.ErrorAnswer.s3SlowDown());
@@ -296,6 +307,7 @@ final class FaultInjector implements AutoCloseable {
             planned.forEach(p -> p.cancel(false));
             sqs.reset();
             s3.reset();
+            lakeFsProxies.values().forEach(HttpFaultProxy::reset);
             replicationDelays.restore();
             world.sites().forEach(site -> {
                 site.lakeFs().faults().failFraction(0, 500);

@@ -31,6 +31,11 @@ final class FaultSchedule {
         LAKEFS_ERRORS(12),
         /** lakeFS of a region answers a fraction of calls only after {@code magnitude}. */
         LAKEFS_SLOW(6),
+        /**
+         * lakeFS of a region never answers a fraction of the service's calls: the client's read timeout
+         * (60 s) fires, then the connection drops; the request never reached lakeFS.
+         */
+        LAKEFS_TIMEOUT(3),
         /** S3 answers a fraction of the service's calls with 503 SlowDown. */
         S3_SLOWDOWN(9),
         /** S3 never answers a fraction of the service's calls (their client times out). */
@@ -184,6 +189,12 @@ final class FaultSchedule {
                     fraction = 0.1 + 0.4 * random.nextDouble();
                     magnitude = millis(random, 500, 6_000);
                     duration = millis(random, 2_000, 10_000);
+                }
+                case LAKEFS_TIMEOUT -> {
+                    // The service calls lakeFS a few times a second per region: smaller fractions hit nothing.
+                    fraction = 0.05 + 0.10 * random.nextDouble();
+                    magnitude = millis(random, 61_000, 65_000);
+                    duration = millis(random, 2_000, 8_000);
                 }
                 case S3_SLOWDOWN -> {
                     fraction = 0.1 + 0.5 * random.nextDouble();

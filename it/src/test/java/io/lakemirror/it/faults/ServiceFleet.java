@@ -46,6 +46,13 @@ final class ServiceFleet implements AutoCloseable {
      */
     ServiceFleet(World world, Path dir, Map<String, Map<ComponentProcess.Kind, Integer>> extra,
                  Map<String, Object> config) {
+        this(world, dir, extra, config, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param lakeFsEndpoint where the service reaches each lakeFS endpoint of the world (e.g. through a fault proxy) */
+    @SuppressWarnings("unchecked")
+    ServiceFleet(World world, Path dir, Map<String, Map<ComponentProcess.Kind, Integer>> extra,
+                 Map<String, Object> config, java.util.function.UnaryOperator<String> lakeFsEndpoint) {
         String classpath = launcherClasspath();
         List<String> jvmOptions = List.of();
         try {
@@ -56,6 +63,11 @@ final class ServiceFleet implements AutoCloseable {
                 apis.put(region, URI.create("http://127.0.0.1:" + port));
                 Map<String, Object> values = new LinkedHashMap<>(site.configValues());
                 values.putAll(config);
+                values.put("regional_endpoint", lakeFsEndpoint.apply(String.valueOf(values.get("regional_endpoint"))));
+                Map<String, Object> destinations = new LinkedHashMap<>();
+                ((Map<String, Object>) values.get("dst_endpoints"))
+                        .forEach((r, endpoint) -> destinations.put(r, lakeFsEndpoint.apply(String.valueOf(endpoint))));
+                values.put("dst_endpoints", destinations);
                 values.put("listen_address", "127.0.0.1:" + port);
                 Path file = dir.resolve(region + ".yaml");
                 Map<String, Object> nested = new LinkedHashMap<>();
