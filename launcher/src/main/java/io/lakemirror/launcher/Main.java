@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             LakeFsServerCommand.class,
             SandboxCommand.class,
             BenchCommand.class,
+            FailoverCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
