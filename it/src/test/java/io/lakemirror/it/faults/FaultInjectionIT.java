@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Kill, duplicate, delay and break everything, and lose nothing: three regions, every component in
  * its own OS process, five mirrors under a seeded workload, and a seeded schedule injecting a fault
- * every second or so; the independent auditor must find no violation of I1–I6, and after the heal
- * every mirror must converge (I4). The CI-sized run takes about eight minutes; docs/testing.md
+ * every 1.3 s on average; the independent auditor must find no violation of I1–I6, and after the heal
+ * every mirror must converge (I4). The CI-sized run takes about nine minutes; docs/testing.md
  * describes replaying a seed and the long run ({@code -Dlakemirror.faults.duration=PT1H}).
  */
 class FaultInjectionIT {
