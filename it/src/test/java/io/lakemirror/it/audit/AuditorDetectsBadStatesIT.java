@@ -3,9 +3,6 @@ package io.lakemirror.it.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakemirror.config.Secret;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
@@ -15,23 +12,15 @@ import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.RangeInfo;
+import io.lakemirror.it.TwoRegionService;
 import io.lakemirror.lakefs.sdk.SdkLakeFs;
-import io.lakemirror.launcher.RegionProcess;
 import io.lakemirror.testkit.BucketReplicator;
 import io.lakemirror.testkit.DelayDistribution;
 import io.lakemirror.testkit.LakeFsUser;
-import io.lakemirror.testkit.LocalServices;
-import io.lakemirror.testkit.ProcessHygiene;
 import io.lakemirror.testkit.World;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -46,54 +35,30 @@ import org.junit.jupiter.api.Test;
  * bug or an intruder would, and expects the invariant that damage breaks (DESIGN.md §8).
  */
 class AuditorDetectsBadStatesIT {
-    private static final String A = "us-east-1";
-    private static final String B = "eu-west-1";
+    private static final String A = TwoRegionService.A;
+    private static final String B = TwoRegionService.B;
     private static final BranchId MAIN = BranchId.of("main");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DETECTION = Duration.ofSeconds(15);
-    private static ProcessHygiene.Snapshot processes;
+    private static TwoRegionService service;
     private static World world;
-    private static RegionProcess regionA;
-    private static RegionProcess regionB;
     private static LakeFsUser user;
     private static SdkLakeFs lakeFsA;
     private static SdkLakeFs lakeFsB;
 
     @BeforeAll
     static void startTwoRegions() {
-        processes = ProcessHygiene.snapshot();
-        world = World.builder().regions(A, B)
-                .replicationDelays(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(100)))
-                .replicationSeed(13)
-                .config("commit_sensor.process_branches_duration", "200ms")
-                .start();
-        regionA = start(A);
-        regionB = start(B);
-        user = new LakeFsUser(world.site(A).lakeFsEndpoint(), world.replicationAccessKeyId(), world.replicationSecretAccessKey());
-        lakeFsA = SdkLakeFs.create(world.site(A).lakeFsEndpoint(), world.replicationAccessKeyId(),
-                new Secret(world.replicationSecretAccessKey()));
-        lakeFsB = SdkLakeFs.create(world.site(B).lakeFsEndpoint(), world.replicationAccessKeyId(),
-                new Secret(world.replicationSecretAccessKey()));
-    }
-
-    private static RegionProcess start(String region) {
-        var config = world.config(region);
-        return RegionProcess.start(config, LocalServices.dynoxideShims(config), LocalServices.seedChangeFeed(world),
-                EnumSet.allOf(RegionProcess.Part.class));
+        service = TwoRegionService.start(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(100)), 13);
+        world = service.world();
+        user = service.user();
+        lakeFsA = service.lakeFsA();
+        lakeFsB = service.lakeFsB();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {lakeFsA, lakeFsB, regionB, regionA, world}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest; the hygiene check below reports leftovers
-            }
+        if (service != null) {
+            service.close();
         }
-        processes.assertNoNewProcesses(Duration.ofSeconds(15));
     }
 
     @Test
@@ -156,19 +121,9 @@ class AuditorDetectsBadStatesIT {
                         .anyMatch(v -> v.invariant().equals(invariant) && v.detail().contains(detail)));
     }
 
-    /** Creates a source repository in A and its mirror in B through A's API; waits until the mirror is ACTIVE. */
     private static Mirror mirror(String repo) {
-        RepositoryId source = RepositoryId.of(repo);
-        user.createRepository(source, world.site(A).storageNamespace(repo));
-        String mirrorName = repo + "-mirror";
-        String namespace = world.site(B).storageNamespace(repo);
-        JsonNode created = api("POST", "/service/replication/v1/repositories/" + repo + "/mirrors",
-                JSON.createObjectNode().put("name", mirrorName).put("region", B).put("storage_namespace", namespace).toString());
-        String id = created.get("id").asText();
-        await("mirror " + mirrorName + " ACTIVE").atMost(Duration.ofSeconds(30)).until(() ->
-                api("GET", "/service/replication/v1/repositories/" + repo + "/mirrors/" + id, null)
-                        .get("status").asText().equals("ACTIVE"));
-        return new Mirror(source, RepositoryId.of(mirrorName), StorageNamespace.of(namespace));
+        TwoRegionService.CreatedMirror created = service.mirror(repo);
+        return new Mirror(created.source(), created.name(), created.namespace());
     }
 
     private record Mirror(RepositoryId source, RepositoryId name, StorageNamespace namespace) {
@@ -196,28 +151,6 @@ class AuditorDetectsBadStatesIT {
             GravelerReader.readMetaRange(ByteSource.of(key, bytes))
                     .forEachRemaining((RangeInfo r) -> keys.add(namespace.metadataKey(r.id())));
             return keys;
-        }
-    }
-
-    private static JsonNode api(String method, String path, String body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + regionA.apiPort().orElseThrow()
-                            + path))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((world.replicationAccessKeyId()
-                            + ":" + world.replicationSecretAccessKey()).getBytes(StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(30));
-            request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
-                    : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
