@@ -2,8 +2,6 @@ package io.lakemirror.it.faults;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakemirror.config.Secret;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.RepositoryId;
@@ -14,21 +12,16 @@ import io.lakemirror.it.audit.Violation;
 import io.lakemirror.lakefs.sdk.SdkLakeFs;
 import io.lakemirror.testkit.DelayDistribution;
 import io.lakemirror.testkit.LakeFsUser;
+import io.lakemirror.testkit.ReplicationApiClient;
 import io.lakemirror.testkit.World;
 import io.lakemirror.testkit.faults.HttpFaultProxy;
 import io.lakemirror.testkit.faults.SqsFaultProxy;
 import io.lakemirror.testkit.faults.SwitchableDelays;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FaultHarness implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultHarness.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String A = "us-east-1";
     static final String B = "eu-west-1";
     static final String C = "ap-southeast-2";
@@ -201,8 +193,7 @@ final class FaultHarness implements AutoCloseable {
         created.forEach((id, where) -> {
             String[] parts = where.split("/");
             await("mirror " + parts[2] + " ACTIVE").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
-                    api(parts[0], "GET", "/service/replication/v1/repositories/" + parts[1] + "/mirrors/" + id, null)
-                            .get("status").asText().equals("ACTIVE"));
+                    api(parts[0]).mirror(parts[1], id).get("status").asText().equals("ACTIVE"));
             LOG.info("mirror {} ({}) is ACTIVE", id, where);
         });
         auditor = new Auditor(world.s3(), audited, Duration.ofMillis(200)).recheckFilesEvery(Duration.ofSeconds(10)).start();
@@ -225,30 +216,11 @@ final class FaultHarness implements AutoCloseable {
 
     /** Asks for a mirror; returns its ID at once (it becomes ACTIVE later). */
     private String createMirror(String via, String repo, String name, String region, String namespace) {
-        String body = JSON.createObjectNode().put("name", name).put("region", region).put("storage_namespace", namespace)
-                .toString();
-        return api(via, "POST", "/service/replication/v1/repositories/" + repo + "/mirrors", body).get("id").asText();
+        return api(via).createMirror(repo, name, region, namespace).get("id").asText();
     }
 
-    private JsonNode api(String region, String method, String path, String body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fleet.api(region) + path))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((world.replicationAccessKeyId()
-                            + ":" + world.replicationSecretAccessKey()).getBytes(StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(30));
-            request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
-                    : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private ReplicationApiClient api(String region) {
+        return new ReplicationApiClient(fleet.api(region), world.replicationAccessKeyId(), world.replicationSecretAccessKey());
     }
 
     /** Faults and workload for the configured duration, then the heal, then the wait for convergence. */
