@@ -1,5 +1,6 @@
 package io.lakemirror.validator;
 
+import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.ReplicationException;
@@ -12,7 +13,10 @@ import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.store.StorePage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,8 @@ final class RecheckPass {
     private final ValidatorMetrics metrics;
     private final Clock clock;
     private final int pageSize;
+    /** How long a sensed deletion's message may take before the pass admits the deletion itself. */
+    static final Duration LOST_MESSAGE_GRACE = Duration.ofSeconds(30);
 
     RecheckPass(Region region, MirrorsDatabase mirrors, Refstore refstore, HeadAdmission admission,
                 ValidatorMetrics metrics, Clock clock, int pageSize) {
@@ -100,6 +106,13 @@ final class RecheckPass {
                     record.spec().describe(), e.getMessage());
             return;
         }
+        try {
+            admitLostDeletions(record, states, counts);
+        } catch (RuntimeException e) {
+            counts.failed++;
+            LOG.warn("Re-check of mirror {} ({}) could not look for deletions whose message was lost: {}; next pass in"
+                    + " {}", record.spec().id(), record.spec().describe(), e.getMessage(), "validator.run_interval");
+        }
         for (BranchState state : states) {
             Optional<BranchState.Waiting> waiting = state.waiting()
                     .filter(w -> w.sequence() > state.validatedSequence());
@@ -113,6 +126,30 @@ final class RecheckPass {
                 counts.failed++;
                 metrics.failure(e);
                 recordError(record, state, waiting.get(), e);
+            }
+        }
+    }
+
+    /**
+     * A deletion the sensor recorded longer than {@link #LOST_MESSAGE_GRACE} ago and nobody validated:
+     * its message was lost (redriven after receives whose answers never arrived, for example). A
+     * deletion needs nothing from its message, so it is admitted from the sensor state; without
+     * this, a branch waiting at an older sequence would wait for that message for ever.
+     */
+    private void admitLostDeletions(MirrorRecord record, List<BranchState> states, Counts counts) {
+        Map<BranchId, Long> validated = new HashMap<>();
+        states.forEach(s -> validated.put(s.branch(), s.validatedSequence()));
+        Instant before = clock.instant().minus(LOST_MESSAGE_GRACE);
+        for (SensorBranchState sensed : mirrors.listSensorBranchStates(record.spec().id())) {
+            if (sensed.head().isPresent() || sensed.sequence() <= validated.getOrDefault(sensed.branch(), 0L)
+                    || sensed.sensedAt().isAfter(before)) {
+                continue;
+            }
+            if (admission.admitDeletion(record.spec(), sensed.branch(), sensed.sequence(), sensed.sensedAt(),
+                    sensed.commitsSent())) {
+                counts.validated++;
+                LOG.info("{}/{}: deletion at sequence {} sensed at {} validated from the sensor state; its message never"
+                        + " reached the validator", record.spec().id(), sensed.branch(), sensed.sequence(), sensed.sensedAt());
             }
         }
     }

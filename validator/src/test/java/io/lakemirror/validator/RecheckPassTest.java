@@ -72,12 +72,39 @@ class RecheckPassTest {
     @Test
     void run_shouldLeaveWaitingSequenceToNewerMessage_whenSensorAnnouncedANewerOne() {
         WrittenMetaRange mr = handedOver(1, 0);
-        f.sensed(2, Optional.empty());
+        f.sensed(2, Optional.of(f.commit(mr.id()).id()));
         TestMetaRanges.uploadRange(f.blocks, f.ns, mr.ranges().get(0));
 
         RecheckPass.Summary summary = validator.recheckNow();
 
         assertThat(summary.skipped()).isEqualTo(1);
+        assertThat(f.branch().validated()).isEmpty();
+    }
+
+    @Test
+    void run_shouldAdmitADeletionFromTheSensorState_whenItsMessageNeverArrived() {
+        // Regression of the fault run (seed 3422782215): a branch waited at sequence 8 while the
+        // deletion at sequence 9 had been redriven to the dead-letter queue after lost receives.
+        handedOver(1, 0);
+        f.sensed(2, Optional.empty());
+        f.clock.set(StoreFixtures.T0.plus(RecheckPass.LOST_MESSAGE_GRACE).plusSeconds(1));
+
+        RecheckPass.Summary summary = validator.recheckNow();
+
+        assertThat(summary.validated()).isEqualTo(1);
+        BranchState.Validated v = f.branch().validated().orElseThrow();
+        assertThat(v.sequence()).isEqualTo(2);
+        assertThat(v.head()).isEmpty();
+    }
+
+    @Test
+    void run_shouldLeaveARecentDeletionToItsMessage() {
+        handedOver(1, 0);
+        f.sensed(2, Optional.empty());
+        f.clock.set(StoreFixtures.T0.plus(RecheckPass.LOST_MESSAGE_GRACE).minusSeconds(1));
+
+        validator.recheckNow();
+
         assertThat(f.branch().validated()).isEmpty();
     }
 
