@@ -148,8 +148,9 @@ final class RecheckPass {
             if (admission.admitDeletion(record.spec(), sensed.branch(), sensed.sequence(), sensed.sensedAt(),
                     sensed.commitsSent())) {
                 counts.validated++;
-                LOG.info("{}/{}: deletion at sequence {} sensed at {} validated from the sensor state; its message never"
-                        + " reached the validator", record.spec().id(), sensed.branch(), sensed.sequence(), sensed.sensedAt());
+                LOG.info("{}/{}: deletion at sequence {} sensed at {} validated from the sensor state; its message has not"
+                        + " reached the validator within {}", record.spec().id(), sensed.branch(), sensed.sequence(),
+                        sensed.sensedAt(), LOST_MESSAGE_GRACE);
             }
         }
     }
