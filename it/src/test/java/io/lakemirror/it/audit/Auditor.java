@@ -1,5 +1,7 @@
 package io.lakemirror.it.audit;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
@@ -27,8 +29,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -74,8 +81,7 @@ public final class Auditor implements AutoCloseable {
     private final AtomicLong pollFailures = new AtomicLong();
     /** Answers of {@link #isAncestor}, by lakeFS, repository, ancestor and head. */
     private final Map<String, Boolean> ancestry = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile boolean running;
-    private Thread thread;
+    private ScheduledExecutorService background;
     private Instant lastFileRecheck = Instant.EPOCH;
     private volatile Duration recheckFiles = DEFAULT_RECHECK_FILES;
     private volatile Duration historyGrace = Duration.ofSeconds(10);
@@ -97,10 +103,12 @@ public final class Auditor implements AutoCloseable {
 
     /** Starts auditing continuously on a background thread. */
     public synchronized Auditor start() {
-        running = true;
-        thread = new Thread(this::loop, "auditor");
-        thread.setDaemon(true);
-        thread.start();
+        background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "auditor");
+            t.setDaemon(true);
+            return t;
+        });
+        background.scheduleWithFixedDelay(this::roundInBackground, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -143,19 +151,12 @@ public final class Auditor implements AutoCloseable {
         return rounds.get();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                auditOnce();
-            } catch (RuntimeException e) {
-                pollFailures.incrementAndGet();
-                LOG.debug("audit round failed (faults may be injected): {}", e.toString());
-            }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void roundInBackground() {
+        try {
+            auditOnce();
+        } catch (RuntimeException e) {
+            pollFailures.incrementAndGet();
+            LOG.debug("audit round failed (faults may be injected): {}", e.toString());
         }
     }
 
@@ -179,34 +180,31 @@ public final class Auditor implements AutoCloseable {
      */
     public boolean awaitConvergence(Duration timeout) {
         Instant started = Instant.now();
-        Instant deadline = started.plus(timeout);
-        Instant nextReport = started.plusSeconds(10);
-        String difference = "";
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                auditOnce();
-                difference = differences();
-                if (difference.isEmpty()) {
-                    settle();
-                    LOG.info("every mirror equals its source after {} ms", Duration.between(started, Instant.now()).toMillis());
-                    return true;
-                }
-            } catch (RuntimeException e) {
-                difference = "cannot compare: " + e;
-            }
-            if (Instant.now().isAfter(nextReport)) {
-                LOG.info("not converged after {} s: {}", Duration.between(started, Instant.now()).toSeconds(), difference);
-                nextReport = Instant.now().plusSeconds(10);
-            }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        AtomicReference<String> difference = new AtomicReference<>("");
+        AtomicReference<Instant> nextReport = new AtomicReference<>(started.plusSeconds(10));
+        try {
+            await().alias("every mirror equals its source").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(pollInterval).until(() -> {
+                        try {
+                            auditOnce();
+                            difference.set(differences());
+                        } catch (RuntimeException e) {
+                            difference.set("cannot compare: " + e);
+                        }
+                        if (!difference.get().isEmpty() && Instant.now().isAfter(nextReport.get())) {
+                            LOG.info("not converged after {} s: {}", Duration.between(started, Instant.now()).toSeconds(),
+                                    difference.get());
+                            nextReport.set(Instant.now().plusSeconds(10));
+                        }
+                        return difference.get().isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
+            report("I4", "*", "*", "mirrors did not converge within " + timeout.toSeconds() + " s: " + difference.get());
+            return false;
         }
-        report("I4", "*", "*", "mirrors did not converge within " + timeout.toSeconds() + " s: " + difference);
-        return false;
+        settle();
+        LOG.info("every mirror equals its source after {} ms", Duration.between(started, Instant.now()).toMillis());
+        return true;
     }
 
     /**
@@ -247,11 +245,10 @@ public final class Auditor implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        if (background != null) {
+            background.shutdownNow();
             try {
-                thread.join(5_000);
+                background.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
