@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Evaluates the API's RBAC (DESIGN.md §7) on the caller's effective lakeFS policies, with lakeFS's
+ * Evaluates the API's RBAC (docs/architecture.md §7) on the caller's effective lakeFS policies, with lakeFS's
  * wildcard and deny-over-allow semantics. Where lakeFS has no policy API (OSS lakeFS answers 501),
  * every authenticated user may do everything, as OSS lakeFS itself allows.
  */

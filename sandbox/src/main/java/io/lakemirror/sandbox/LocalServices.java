@@ -18,7 +18,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * starts. Production wiring takes none of this.
  */
 public final class LocalServices {
-    /** Change-feed tuning for local runs (local-aws.md §1.4): the configured poll, fast lease handover. */
+    /**
+     * Change-feed tuning for local runs (docs/testing.md, "Local AWS-compatible servers"): the
+     * configured poll, fast lease handover.
+     */
     static KclChangeFeed.Tuning fastFeed(Duration pollInterval) {
         return new KclChangeFeed.Tuning(pollInterval, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10));

@@ -166,8 +166,9 @@ final class SandboxCommand implements Callable<Integer> {
     /**
      * At INFO and above, silences what only a local stack logs and would make a reader think
      * something is wrong: KCL's periodic "incomplete hash range" ERROR against dynoxide's single
-     * shard (harmless, docs local-aws.md §1.1), the streams adapter's start-up notices, and the
-     * sensor's summary of every cycle (twice a second with the sandbox's interval).
+     * shard (harmless; docs/testing.md, "Local AWS-compatible servers"), the streams adapter's
+     * start-up notices, and the sensor's summary of every cycle (twice a second with the sandbox's
+     * interval).
      */
     static void quietLocalStackLogs(String level) {
         if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)) {

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commit sensor of one region (DESIGN.md §2, docs/design/pipeline.md "Sensor"): every
+ * The commit sensor of one region (docs/architecture.md §2, docs/design/pipeline.md "Sensor"): every
  * {@code commit_sensor.process_branches_duration} it scans the source branches of every ACTIVE
  * mirror whose source is this region and announces new heads, resets and deletions as
  * {@code CommitsDetected} sequences on the destination region's queue.

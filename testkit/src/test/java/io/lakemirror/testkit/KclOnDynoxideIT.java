@@ -52,7 +52,8 @@ import software.amazon.kinesis.processor.StreamTracker;
 
 /**
  * KCL 3.3.0 with the DynamoDB Streams adapter 2.0.1 consumes a dynoxide table stream through the
- * testkit's shims and seeded lease, with the test tunings of docs/local-aws.md §1.3–1.4.
+ * testkit's shims and seeded lease, with the test tunings of docs/testing.md,
+ * "Local AWS-compatible servers".
  */
 class KclOnDynoxideIT {
     private static final Logger LOG = LoggerFactory.getLogger(KclOnDynoxideIT.class);

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The validator of one region (DESIGN.md §2, docs/design/pipeline.md): consumes this region's
+ * The validator of one region (docs/architecture.md §2, docs/design/pipeline.md): consumes this region's
  * commits queue with {@code validator.num_workers} threads, stores the commit records each message
  * carries, and admits a sequence's head into the branch state only once its metarange and every
  * range are in the mirror's storage namespace (invariant I1). A pass every

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API (DESIGN.md §7) on Vert.x Web: {@code /service/replication/v1/...} routed and validated
+ * The REST API (docs/architecture.md §7) on Vert.x Web: {@code /service/replication/v1/...} routed and validated
  * from the OpenAPI document, plus {@code /healthcheck} (no auth) and {@code /metrics} (Prometheus).
  * Request bodies are limited; handlers never block the event loop.
  */

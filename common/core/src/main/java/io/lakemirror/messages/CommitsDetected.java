@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One batch of a sequence the source sensor announces for a mirror branch (DESIGN.md §5): the new
+ * One batch of a sequence the source sensor announces for a mirror branch (docs/architecture.md §5): the new
  * head (or the branch's deletion) and the commit records the mirror lacks, parents before children.
  * A sequence spans one or more batches sent in order to the same FIFO group; only the last one
  * asks the validator to admit the head.

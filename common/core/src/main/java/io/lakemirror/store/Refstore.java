@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The destination region's own replication metadata (DESIGN.md §4): the commit records of each
+ * The destination region's own replication metadata (docs/architecture.md §4): the commit records of each
  * mirror, with whether each is already on the mirror repository, and a cache of metadata files
  * known to be present in a namespace. Files are content-addressed and immutable, so once present
  * they stay present.

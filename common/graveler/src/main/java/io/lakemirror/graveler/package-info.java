@@ -7,7 +7,7 @@
  * {@link io.lakemirror.graveler.GravelerFile} to read from any {@link io.lakemirror.graveler.ByteSource},
  * {@link io.lakemirror.graveler.GravelerWriter} to produce files lakeFS opens, and
  * {@link io.lakemirror.graveler.CommitIds} for commit IDs. The format facts (value encoding,
- * identity hashing, range splitting) are those of {@code docs/lakefs-reference.md} §2 in the shared
- * folder; the SSTable container lives in {@link io.lakemirror.graveler.sstable}.
+ * identity hashing, range splitting) are those of {@code docs/design/lakefs-facts.md} §2; the
+ * SSTable container lives in {@link io.lakemirror.graveler.sstable}.
  */
 package io.lakemirror.graveler;

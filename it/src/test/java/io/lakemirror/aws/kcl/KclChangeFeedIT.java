@@ -54,8 +54,9 @@ class KclChangeFeedIT {
     private static final BranchId MAIN = BranchId.of("main");
     private static final Duration DELIVERY = Duration.ofSeconds(30);
     /**
-     * local-aws.md §1.4: 50 ms polls, 1 s failover, 0.5 s shard sync; plus 1 s worker reports, so a stopped
-     * worker stops counting as alive after 2 s and its lease moves on. Production keeps KCL's defaults.
+     * The test tunings of docs/testing.md, "Local AWS-compatible servers": 50 ms polls, 1 s failover,
+     * 0.5 s shard sync; plus 1 s worker reports, so a stopped worker stops counting as alive after 2 s
+     * and its lease moves on. Production keeps KCL's defaults.
      */
     private static final KclChangeFeed.Tuning FAST = new KclChangeFeed.Tuning(Duration.ofMillis(50), Duration.ofSeconds(1),
             Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(1),

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * An independent judge of mirrors. It trusts nothing of the replication pipeline: it reads only the
  * source lakeFS, the mirror lakeFS and the mirror's bucket (with the lakeFS client and the graveler
- * codec, nothing else of this project), and checks the invariants of DESIGN.md §8:
+ * codec, nothing else of this project), and checks the invariants of docs/architecture.md §8:
  *
  * <ul>
  *   <li>I1 never ahead: every mirror head's metarange and ranges are in the mirror namespace, on

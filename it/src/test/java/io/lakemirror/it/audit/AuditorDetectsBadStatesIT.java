@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * The judge is tested too: a fault run without violations means something only if the auditor
  * does see the bad states the service must never produce. Each test lets a real mirror (both
  * regions' services running) converge cleanly under the auditor, then damages it by hand the way a
- * bug or an intruder would, and expects the invariant that damage breaks (DESIGN.md §8).
+ * bug or an intruder would, and expects the invariant that damage breaks (docs/architecture.md §8).
  */
 class AuditorDetectsBadStatesIT {
     private static final String A = TwoRegionService.A;

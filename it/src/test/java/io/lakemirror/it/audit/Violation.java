@@ -3,7 +3,7 @@ package io.lakemirror.it.audit;
 import java.time.Instant;
 
 /**
- * A broken mirror invariant (DESIGN.md §8), with what was observed.
+ * A broken mirror invariant (docs/architecture.md §8), with what was observed.
  *
  * @param invariant I1 … I6
  */

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the same name from two regions at once would both pass a condition checked in their own region.
  * So the mirror spec and the name claim are always written in the replica of the mirror's
  * <em>destination</em> region, where both writes meet and one of them fails. Everything else is
- * written by exactly one region (DESIGN.md §4) and uses the {@link #local()} client.
+ * written by exactly one region (docs/architecture.md §4) and uses the {@link #local()} client.
  *
  * <p>With an endpoint override (local stacks) every region uses the same endpoint, as the factory
  * arranges; a client is built on first use of a region and closed with this object.
