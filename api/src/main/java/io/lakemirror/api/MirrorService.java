@@ -15,7 +15,7 @@ import io.lakemirror.lakefs.policy.Arns;
 import io.lakemirror.lakefs.policy.Permission;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.MirrorSpecWriter;
 import io.lakemirror.store.StorePage;
 import java.net.URI;
 import java.time.Clock;
@@ -42,7 +42,7 @@ public final class MirrorService {
     private final Map<Region, URI> destinations;
     private final LakeFs lakeFs;
     private final Function<Region, Optional<LakeFs>> destinationLakeFs;
-    private final MirrorsDatabase db;
+    private final MirrorSpecWriter db;
     private final Authorizer authorizer;
     private final Clock clock;
     private final int maxPageSize;
@@ -53,7 +53,7 @@ public final class MirrorService {
      * @param maxPageSize       {@code list_mirrors_page_size}
      */
     public MirrorService(Region region, Map<Region, URI> destinations, LakeFs lakeFs,
-                         Function<Region, Optional<LakeFs>> destinationLakeFs, MirrorsDatabase db, Authorizer authorizer,
+                         Function<Region, Optional<LakeFs>> destinationLakeFs, MirrorSpecWriter db, Authorizer authorizer,
                          Clock clock, int maxPageSize) {
         this.region = region;
         this.destinations = Map.copyOf(destinations);

@@ -1,6 +1,6 @@
 package io.lakemirror.benchmarks;
 
-import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.graveler.Entry;
 import io.lakemirror.graveler.EntryRecord;
 import io.lakemirror.graveler.GravelerReader;

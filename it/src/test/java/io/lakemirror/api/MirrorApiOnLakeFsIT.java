@@ -8,10 +8,11 @@ import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.lakefs.Policy;
 import io.lakemirror.lakefs.UserId;
-import io.lakemirror.runtime.Backends;
+import io.lakemirror.launcher.Workers;
+import io.lakemirror.launcher.Backends;
+import io.lakemirror.sandbox.LocalServices;
 import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.testkit.LakeFsUser;
-import io.lakemirror.testkit.LocalServices;
 import io.lakemirror.testkit.World;
 import io.lakemirror.testserver.LakeFsTestServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -66,7 +67,7 @@ abstract class MirrorApiOnLakeFsIT extends MirrorApiContract {
         values.put("regional_endpoint", sourceLakeFs().endpoint().toString());
         ReplicationConfig config = ConfigLoader.fromMap(values);
         backends = Backends.of(config, LocalServices.dynoxideShims(config));
-        server = ApiFactory.create(backends, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        server = Workers.api(backends, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         server.start();
         client = new ApiTestClient(server.port());
     }

@@ -1,16 +1,20 @@
 package io.lakemirror.it;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
- * Keeps outside technologies at the edges: domain code sees ports, adapters sit next to their
- * technology, and no worker module depends on another.
+ * What each module may import (docs/design/modules.md). The core holds the domain and its ports;
+ * each adapter module sits on the core and its own technology; workers see ports only; the
+ * production runnable composes them all and carries no test server. The CDK app's rule is in
+ * infra/cdk ({@code InfrastructureArchitectureTest}).
  */
 @AnalyzeClasses(packages = "io.lakemirror",
         importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.DoNotIncludeTestJars.class})
@@ -24,55 +28,128 @@ class ArchitectureTest {
         }
     }
 
-    @ArchTest
-    static final ArchRule awsSdkOnlyInAwsAdapters = noClasses()
-            .that().resideOutsideOfPackages("io.lakemirror.aws..", "io.lakemirror.testkit..",
-                    "io.lakemirror.testserver..")
-            .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..",
-                    "software.amazon.kinesis..", "com.amazonaws..")
-            .because("AWS SDK and KCL types belong in adapters under io.lakemirror.aws: define or extend a port in"
-                    + " common (io.lakemirror.<area>) and implement it in io.lakemirror.aws.<service>");
+    // --- the packages of each module
+
+    /** common/core: typed IDs, errors, configuration, ports, messages, lakeFS policies. */
+    private static final String[] CORE = {"io.lakemirror.domain..", "io.lakemirror.identity..",
+        "io.lakemirror.config..", "io.lakemirror.logging..", "io.lakemirror.store..", "io.lakemirror.queue..",
+        "io.lakemirror.blockstore..", "io.lakemirror.lakefs", "io.lakemirror.lakefs.policy..",
+        "io.lakemirror.messages..", "io.lakemirror.runtime..", "io.lakemirror.metrics.."};
+    private static final String GRAVELER = "io.lakemirror.graveler..";
+    private static final String AWS = "io.lakemirror.aws..";
+    private static final String LAKEFS_ADAPTER = "io.lakemirror.lakefs.sdk..";
+    private static final String[] TEST_MODULES = {"io.lakemirror.sandbox..", "io.lakemirror.testkit..",
+        "io.lakemirror.testserver.."};
+
+    /** What every module may use: the JDK and the logging API. */
+    private static final String[] ANYONE = {"java..", "javax.annotation..", "org.slf4j.."};
+
+    private static String[] allowed(Object... groups) {
+        return Stream.concat(Arrays.stream(ANYONE), Arrays.stream(packages(groups))).toArray(String[]::new);
+    }
+
+    private static String[] packages(Object... groups) {
+        return Arrays.stream(groups).flatMap(g -> g instanceof String[] many ? Arrays.stream(many) : Stream.of((String) g))
+                .toArray(String[]::new);
+    }
+
+    // --- one rule per module
 
     @ArchTest
-    static final ArchRule vertxOnlyAtTheHttpEdge = noClasses()
-            .that().resideOutsideOfPackages("io.lakemirror.api.http..", "io.lakemirror.testserver..",
-                    "io.lakemirror.testkit..")
+    static final ArchRule coreNamesNoOtherModuleAndNoOutsideSystem = classes()
+            .that().resideInAnyPackage(CORE)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, "com.fasterxml.jackson..",
+                    "ch.qos.logback.."))
+            .because("every module builds on the core: a port or domain type that named AWS, Vert.x, the lakeFS SDK"
+                    + " or a worker would drag that into every worker; define the port here and implement it in an"
+                    + " adapter module");
+
+    @ArchTest
+    static final ArchRule gravelerIsALibraryOfTheFileFormatOnly = classes()
+            .that().resideInAPackage(GRAVELER)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, GRAVELER, "com.google.protobuf..",
+                    "org.xerial.snappy..", "com.fasterxml.jackson.."))
+            .because("the graveler codec reads and writes lakeFS's files from any ByteSource: where the bytes come"
+                    + " from (S3, a file) is the caller's business, so it knows no adapter and no worker");
+
+    @ArchTest
+    static final ArchRule awsAdaptersSitOnThePortsAndTheAwsSdkOnly = classes()
+            .that().resideInAPackage(AWS)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, GRAVELER, AWS, "software.amazon..",
+                    "com.amazonaws..", "io.micrometer..", "com.fasterxml.jackson..", "io.reactivex.."))
+            .because("an adapter implements ports of the core with its technology; reaching into a worker or the"
+                    + " launcher would make the adapter decide what only the worker may decide");
+
+    @ArchTest
+    static final ArchRule lakeFsAdapterSitsOnThePortAndTheLakeFsSdkOnly = classes()
+            .that().resideInAPackage(LAKEFS_ADAPTER)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, LAKEFS_ADAPTER, "io.lakefs..",
+                    "okhttp3..", "okio..", "com.google.gson..", "io.github.resilience4j..", "com.fasterxml.jackson.."))
+            .because("the lakeFS SDK is an adapter detail behind io.lakemirror.lakefs.LakeFs: add a missing operation"
+                    + " to the port and to SdkLakeFs, never call the SDK from elsewhere");
+
+    @ArchTest
+    static final ArchRule sensorSeesPortsOnly = classes()
+            .that().resideInAPackage("io.lakemirror.sensor..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, "io.lakemirror.sensor..",
+                    "io.micrometer.core.."))
+            .because("a worker runs on whatever adapters the launcher gives it (DynamoDB or PostgreSQL, a fake in"
+                    + " tests): it imports ports of the core, never an adapter module or another worker");
+
+    @ArchTest
+    static final ArchRule validatorSeesPortsAndTheCodecOnly = classes()
+            .that().resideInAPackage("io.lakemirror.validator..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, GRAVELER, "io.lakemirror.validator..",
+                    "io.micrometer.core..", "com.github.benmanes.caffeine..", "com.fasterxml.jackson.."))
+            .because("a worker runs on whatever adapters the launcher gives it: the validator reads metaranges with"
+                    + " the graveler codec through the BlockStore port, never through S3 itself");
+
+    @ArchTest
+    static final ArchRule promoterSeesPortsOnly = classes()
+            .that().resideInAPackage("io.lakemirror.promoter..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, "io.lakemirror.promoter..",
+                    "io.micrometer.core.."))
+            .because("a worker runs on whatever adapters the launcher gives it: the promoter reacts to the ChangeFeed"
+                    + " port, not to KCL or a database");
+
+    @ArchTest
+    static final ArchRule apiSeesPortsAndVertxOnly = classes()
+            .that().resideInAPackage("io.lakemirror.api..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, "io.lakemirror.api..",
+                    "io.vertx..", "io.netty.handler.codec.http..", "io.micrometer..",
+                    "com.github.benmanes.caffeine..", "com.fasterxml.jackson.."))
+            .because("the API decides with ports of the core (lakeFS, mirrors database) and speaks HTTP with Vert.x;"
+                    + " the adapters behind the ports are the launcher's choice");
+
+    @ArchTest
+    static final ArchRule vertxStaysInTheHttpLayerOfTheApi = noClasses()
+            .that().resideInAPackage("io.lakemirror.api..").and().resideOutsideOfPackage("io.lakemirror.api.http..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx..")
-            .because("Vert.x belongs to the HTTP layer: move routing and handlers into io.lakemirror.api.http and"
-                    + " keep decisions (validation, RBAC, status) in plain classes it calls");
+            .because("Vert.x belongs to the HTTP layer: keep decisions (validation, RBAC, status) in plain classes"
+                    + " that io.lakemirror.api.http calls");
 
     @ArchTest
-    static final ArchRule lakeFsSdkOnlyInItsAdapter = noClasses()
-            .that().resideOutsideOfPackages("io.lakemirror.lakefs.sdk..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.lakefs..")
-            .because("the lakeFS SDK is an adapter detail: call the io.lakemirror.lakefs.LakeFs port and add the"
-                    + " operation to SdkLakeFs if it is missing");
+    static final ArchRule workersHoldOnlyTheWriterOfTheirOwnItems = noClasses()
+            .that().resideInAnyPackage("io.lakemirror.sensor..", "io.lakemirror.validator..", "io.lakemirror.promoter..",
+                    "io.lakemirror.api..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.lakemirror.store.MirrorsDatabase")
+            .because("global tables resolve concurrent writes by last-writer-wins, so every item has one writer"
+                    + " (docs/architecture.md §4): a worker takes its role interface (SensorStateWriter,"
+                    + " ValidatedStateWriter, PromotedStateWriter, MirrorStatusWriter, MirrorSpecWriter) or"
+                    + " MirrorsReader, never the whole database");
 
     @ArchTest
-    static final ArchRule workersAreIndependent = slices()
-            .matching("io.lakemirror.(sensor|validator|promoter|api)..")
-            .should().notDependOnEachOther()
-            .allowEmptyShould(true)
-            .because("each worker runs alone in production: share code through common, never by importing"
-                    + " another worker");
+    static final ArchRule productionRunnableCarriesNoTestServer = noClasses()
+            .that().resideInAPackage("io.lakemirror.launcher..")
+            .should().dependOnClassesThat().resideInAnyPackage(TEST_MODULES)
+            .because("every Fargate task and container runs the launcher's jar: a test server or simulator in it is"
+                    + " dead weight and a finding in every security scan; the sandbox module adds those");
 
     @ArchTest
-    static final ArchRule commonDependsOnNoWorker = noClasses()
-            .that().resideInAnyPackage("io.lakemirror.domain..", "io.lakemirror.config..",
-                    "io.lakemirror.graveler..", "io.lakemirror.lakefs..", "io.lakemirror.aws..",
-                    "io.lakemirror.store..", "io.lakemirror.queue..", "io.lakemirror.blockstore..",
-                    "io.lakemirror.messages..", "io.lakemirror.runtime..", "io.lakemirror.logging..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.lakemirror.sensor..",
+    static final ArchRule noProductionModuleUsesTheTestModules = noClasses()
+            .that().resideInAnyPackage(packages(CORE, GRAVELER, AWS, LAKEFS_ADAPTER, "io.lakemirror.sensor..",
                     "io.lakemirror.validator..", "io.lakemirror.promoter..", "io.lakemirror.api..",
-                    "io.lakemirror.launcher..", "io.lakemirror.testkit..", "io.lakemirror.testserver..")
-            .because("common is the bottom layer: move shared code down into common instead of reaching up");
-
-    @ArchTest
-    static final ArchRule productionCodeNeverUsesTheTestKit = noClasses()
-            .that().resideInAnyPackage("io.lakemirror.sensor..", "io.lakemirror.validator..",
-                    "io.lakemirror.promoter..", "io.lakemirror.api..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.lakemirror.testkit..", "io.lakemirror.testserver..")
-            .allowEmptyShould(true)
-            .because("test servers and simulators never ship in a worker: only the launcher's sandbox command and"
-                    + " tests may use them");
+                    "io.lakemirror.launcher.."))
+            .should().dependOnClassesThat().resideInAnyPackage(TEST_MODULES)
+            .because("test servers and simulators never ship: only the sandbox module and tests may use them");
 }

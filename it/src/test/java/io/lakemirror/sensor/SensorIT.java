@@ -18,17 +18,16 @@ import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.lakefs.LogRequest;
 import io.lakemirror.lakefs.Page;
 import io.lakemirror.lakefs.sdk.SdkLakeFs;
+import io.lakemirror.launcher.RegionProcess;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
 import io.lakemirror.queue.CommitsQueue;
-import io.lakemirror.runtime.Component;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.MirrorStatus;
 import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.SourceStatus;
 import io.lakemirror.testkit.World;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -41,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,13 +108,9 @@ class SensorIT {
         lakeFsHttp.merge(REPO.value(), FEATURE.value(), MAIN.value());
         MirrorSpec spec = activeMirror(MirrorId.of("m-events"));
 
-        Component first = SensorFactory.create(world.config(A), new SimpleMeterRegistry());
         List<CommitsDetected> received;
-        try {
-            first.start();
+        try (RegionProcess first = RegionProcess.start(world.config(A), EnumSet.of(RegionProcess.Part.SENSOR))) {
             received = receiveUntilHeads(spec, Map.of(MAIN, head(MAIN), DEV, head(DEV), FEATURE, head(FEATURE)));
-        } finally {
-            first.close();
         }
 
         assertGroupsInOrderParentsFirst(received);
@@ -123,9 +119,7 @@ class SensorIT {
         assertThat(sent).as("every commit of the source reached B").isEqualTo(allCommits());
 
         Instant restarted = Instant.now();
-        Component second = SensorFactory.create(world.config(A), new SimpleMeterRegistry());
-        try {
-            second.start();
+        try (RegionProcess second = RegionProcess.start(world.config(A), EnumSet.of(RegionProcess.Part.SENSOR))) {
             await().alias("the restarted sensor scanned the mirror twice").atMost(Duration.ofSeconds(60))
                     .until(() -> source(spec).flatMap(SourceStatus::lastScanAt)
                             .map(t -> t.isAfter(restarted.plusSeconds(1))).orElse(false));
@@ -138,8 +132,6 @@ class SensorIT {
             long lastDevSequence = received.stream().filter(m -> m.branch().equals(DEV))
                     .mapToLong(CommitsDetected::sequence).max().orElseThrow();
             assertThat(later.get(0).sequence()).isEqualTo(lastDevSequence + 1);
-        } finally {
-            second.close();
         }
     }
 

@@ -12,10 +12,10 @@ import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.launcher.RegionProcess;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
 import io.lakemirror.queue.CommitsQueue;
-import io.lakemirror.runtime.Component;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
@@ -25,10 +25,10 @@ import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.testkit.BucketReplicator;
 import io.lakemirror.testkit.LakeFsUser;
 import io.lakemirror.testkit.World;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -55,15 +55,14 @@ class ValidatorIT {
     private static World world;
     private static DynamoDbStores stores;
     private static SqsCommitsQueue sender;
-    private static Component validator;
+    private static RegionProcess validator;
 
     @BeforeAll
     static void start() {
         world = World.builder().regions(A, B).start();
         stores = DynamoDbStores.builder(world.config(B)).build();
         sender = SqsCommitsQueue.create(world.config(A));
-        validator = ValidatorFactory.create(world.config(B), new SimpleMeterRegistry());
-        validator.start();
+        validator = RegionProcess.start(world.config(B), EnumSet.of(RegionProcess.Part.VALIDATOR));
     }
 
     @AfterAll

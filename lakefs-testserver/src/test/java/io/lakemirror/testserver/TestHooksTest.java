@@ -9,7 +9,7 @@ import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.RepositoryCreation;
 import io.lakemirror.lakefs.sdk.SdkLakeFs;
 import java.util.Map;

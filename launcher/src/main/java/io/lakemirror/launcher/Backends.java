@@ -1,12 +1,12 @@
-package io.lakemirror.runtime;
+package io.lakemirror.launcher;
 
 import io.lakemirror.aws.dynamodb.DynamoDbStores;
 import io.lakemirror.aws.s3.S3BlockStore;
 import io.lakemirror.aws.sqs.SqsCommitsQueue;
 import io.lakemirror.blockstore.BlockStore;
 import io.lakemirror.config.ReplicationConfig;
-import io.lakemirror.domain.Region;
 import io.lakemirror.domain.InvalidInputException;
+import io.lakemirror.domain.Region;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.LakeFsFactory;
 import io.lakemirror.lakefs.sdk.SdkLakeFsFactory;

@@ -1,8 +1,8 @@
 package io.lakemirror.launcher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.InvalidInputException;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.GravelerFile;
 import io.lakemirror.graveler.GravelerFileType;
 import io.lakemirror.graveler.inspect.CommitJson;

@@ -18,9 +18,6 @@ import picocli.CommandLine.Command;
             ComponentCommand.All.class,
             ConfigCommand.class,
             GravelerCommand.class,
-            LakeFsServerCommand.class,
-            SandboxCommand.class,
-            BenchCommand.class,
             FailoverCommand.class,
             CommandLine.HelpCommand.class,
         })
@@ -46,15 +43,18 @@ public final class Main implements Runnable {
         return commandLine(System.getenv()).execute(args);
     }
 
-    /** The command line, reading {@code REPLICATION_*} overrides from {@code environment}. */
-    static CommandLine commandLine(Map<String, String> environment) {
+    /**
+     * The command line, reading {@code REPLICATION_*} overrides from {@code environment}. The sandbox
+     * module adds its own commands to it.
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Main(environment));
         cli.setExecutionExceptionHandler(Main::handle);
         return cli;
     }
 
     /** The environment of the root command of {@code spec}'s command line. */
-    static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+    public static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
         return ((Main) spec.root().userObject()).environment;
     }
 
@@ -80,7 +80,7 @@ public final class Main implements Runnable {
         return 1;
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();

@@ -1,16 +1,12 @@
 package io.lakemirror.launcher;
 
-import io.lakemirror.api.ApiFactory;
 import io.lakemirror.api.http.ApiServer;
-import io.lakemirror.aws.dynamodb.DynamoDbStores;
-import io.lakemirror.config.ReplicationConfig;
-import io.lakemirror.promoter.PromoterFactory;
-import io.lakemirror.runtime.Backends;
-import io.lakemirror.runtime.Component;
-import io.lakemirror.sensor.SensorFactory;
-import io.lakemirror.validator.ValidatorFactory;
 import io.lakemirror.api.metrics.MirrorMetrics;
 import io.lakemirror.aws.cloudwatch.CloudWatchMetrics;
+import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.launcher.Backends;
+import io.lakemirror.runtime.Component;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -59,7 +55,12 @@ public final class RegionProcess implements AutoCloseable {
 
     /** Every component of {@code config}'s region on production backends. */
     public static RegionProcess start(ReplicationConfig config) {
-        return start(config, UnaryOperator.identity(), b -> { }, EnumSet.allOf(Part.class));
+        return start(config, EnumSet.allOf(Part.class));
+    }
+
+    /** The given components of {@code config}'s region on production backends. */
+    public static RegionProcess start(ReplicationConfig config, Set<Part> parts) {
+        return start(config, UnaryOperator.identity(), b -> { }, parts);
     }
 
     /**
@@ -87,17 +88,17 @@ public final class RegionProcess implements AutoCloseable {
     private List<Component> build(Set<Part> parts) {
         List<Component> components = new ArrayList<>();
         if (parts.contains(Part.PROMOTER)) {
-            components.add(PromoterFactory.create(backends, meters));
+            components.add(Workers.promoter(backends, meters));
         }
         if (parts.contains(Part.VALIDATOR)) {
-            components.add(ValidatorFactory.create(backends, meters));
+            components.add(Workers.validator(backends, meters));
         }
         if (parts.contains(Part.SENSOR)) {
-            components.add(SensorFactory.create(backends, meters));
+            components.add(Workers.sensor(backends, meters));
         }
         if (parts.contains(Part.API)) {
             components.add(MirrorMetrics.create(config, backends.mirrorsDatabase(), meters, Clock.systemUTC()));
-            api = ApiFactory.create(backends, metrics);
+            api = Workers.api(backends, metrics);
             components.add(api);
         }
         return components;

@@ -16,7 +16,7 @@ import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.PromotedStateWriter;
 import io.lakemirror.store.Refstore;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +55,7 @@ public final class BranchPromoter {
 
     private final Region region;
     private final String owner;
-    private final MirrorsDatabase db;
+    private final PromotedStateWriter db;
     private final LakeFs mirrorLakeFs;
     private final Function<Region, LakeFs> sourceLakeFs;
     private final Refstore refstore;
@@ -69,7 +69,7 @@ public final class BranchPromoter {
      * @param sourceLakeFs  the lakeFS of a source region, for commits the refstore lacks
      * @param leaseDuration how long a claim on a branch lasts; must exceed the longest lakeFS call
      */
-    public BranchPromoter(Region region, String owner, MirrorsDatabase db, Refstore refstore, LakeFs mirrorLakeFs,
+    public BranchPromoter(Region region, String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs,
                           Function<Region, LakeFs> sourceLakeFs, Clock clock, Duration leaseDuration) {
         this.region = region;
         this.owner = owner;

@@ -9,7 +9,7 @@ import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.LogRequest;

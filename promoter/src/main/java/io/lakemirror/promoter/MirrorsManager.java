@@ -1,8 +1,8 @@
 package io.lakemirror.promoter;
 
-import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.domain.StaleWriteException;
@@ -13,7 +13,7 @@ import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.MirrorStatus;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.MirrorStatusWriter;
 import io.lakemirror.store.Refstore;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -42,12 +42,12 @@ public final class MirrorsManager {
     private static final Set<MirrorState> BEFORE_DELETING = EnumSet.of(MirrorState.CREATING, MirrorState.ACTIVE, MirrorState.FAILED);
 
     private final Region region;
-    private final MirrorsDatabase db;
+    private final MirrorStatusWriter db;
     private final Refstore refstore;
     private final LakeFs lakeFs;
     private final Clock clock;
 
-    public MirrorsManager(Region region, MirrorsDatabase db, Refstore refstore, LakeFs lakeFs, Clock clock) {
+    public MirrorsManager(Region region, MirrorStatusWriter db, Refstore refstore, LakeFs lakeFs, Clock clock) {
         this.region = region;
         this.db = db;
         this.refstore = refstore;

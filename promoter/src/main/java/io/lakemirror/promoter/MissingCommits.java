@@ -6,7 +6,7 @@ import io.lakemirror.domain.CorruptDataException;
 import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.Refstore;

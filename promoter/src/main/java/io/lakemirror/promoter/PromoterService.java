@@ -2,13 +2,14 @@ package io.lakemirror.promoter;
 
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.Region;
+import io.lakemirror.metrics.AlarmMetric;
 import io.lakemirror.runtime.Component;
 import io.lakemirror.runtime.KeyedWorkQueue;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.ChangeFeed;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorState;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.MirrorsReader;
 import io.lakemirror.store.StorePage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,7 @@ public final class PromoterService implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(PromoterService.class);
 
     private final Region region;
-    private final MirrorsDatabase db;
+    private final MirrorsReader db;
     private final ChangeFeed feed;
     private final MirrorsManager manager;
     private final BranchPromoter promoter;
@@ -47,7 +48,7 @@ public final class PromoterService implements Component {
     private final Counter failures;
     private final Timer lag;
 
-    public PromoterService(Region region, MirrorsDatabase db, ChangeFeed feed, MirrorsManager manager,
+    public PromoterService(Region region, MirrorsReader db, ChangeFeed feed, MirrorsManager manager,
                            BranchPromoter promoter, Settings settings, Clock clock, MeterRegistry meters) {
         this.region = region;
         this.db = db;
@@ -67,7 +68,7 @@ public final class PromoterService implements Component {
             t.setDaemon(true);
             return t;
         });
-        this.promotions = Counter.builder("lakemirror.promoter.promotions").description("Sequences applied to mirror branches")
+        this.promotions = Counter.builder(AlarmMetric.PROMOTIONS_COMPLETED.meterName()).description("Sequences applied to mirror branches")
                 .register(meters);
         this.failures = Counter.builder("lakemirror.promoter.failures").description("Failed promotion attempts")
                 .register(meters);

@@ -1,7 +1,8 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import io.lakemirror.config.ConfigException;
 import io.lakemirror.config.Durations;
+import io.lakemirror.launcher.Main;
 import io.lakemirror.logging.Logging;
 import io.lakemirror.testkit.DelayDistribution;
 import java.io.PrintWriter;

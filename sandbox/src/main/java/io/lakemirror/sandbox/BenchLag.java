@@ -1,4 +1,4 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import io.lakemirror.config.ConfigKey;
 import io.lakemirror.config.ConfigKeys;

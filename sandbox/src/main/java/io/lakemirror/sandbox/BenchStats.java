@@ -1,4 +1,4 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import java.time.Duration;
 import java.util.ArrayList;

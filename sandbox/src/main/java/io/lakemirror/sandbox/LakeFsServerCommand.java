@@ -1,5 +1,6 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
+import io.lakemirror.launcher.Main;
 import io.lakemirror.logging.Logging;
 import io.lakemirror.testserver.LakeFsTestServer;
 import java.io.PrintWriter;

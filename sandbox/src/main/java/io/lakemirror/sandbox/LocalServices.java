@@ -1,10 +1,15 @@
-package io.lakemirror.testkit;
+package io.lakemirror.sandbox;
 
 import io.lakemirror.aws.AwsClients;
 import io.lakemirror.aws.dynamodb.DynamoDbStores;
 import io.lakemirror.aws.kcl.KclChangeFeed;
 import io.lakemirror.config.ReplicationConfig;
-import io.lakemirror.runtime.Backends;
+import io.lakemirror.launcher.Backends;
+import io.lakemirror.store.ChangeFeed;
+import io.lakemirror.testkit.DynoxideCompat;
+import io.lakemirror.testkit.KclLeases;
+import io.lakemirror.testkit.LocalAws;
+import io.lakemirror.testkit.World;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -51,7 +56,7 @@ public final class LocalServices {
             String table = config.mirrorsDatabase().dynamoDbTableName().orElseThrow();
             String streamArn = world.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
             KclLeases.seed(world.dynamoDb(), world.dynamoDbStreams(),
-                    KclChangeFeed.defaultApplicationName(table, config.region()), streamArn,
+                    ChangeFeed.consumerGroup(table, config.region()), streamArn,
                     KclLeases.InitialPosition.TRIM_HORIZON);
         };
     }
@@ -59,7 +64,7 @@ public final class LocalServices {
     /**
      * As {@link #seedChangeFeed(World)} for a process that has no world object, only a configuration
      * whose mirrors database is the world's dynoxide (a component started in its own OS process by a
-     * test, with the launcher's hidden {@code --local-stack} option). Seeding is idempotent: a lease
+     * test with {@code sandbox run}). Seeding is idempotent: a lease
      * that exists keeps its checkpoint.
      */
     public static Consumer<Backends> seedChangeFeed() {
@@ -72,7 +77,7 @@ public final class LocalServices {
             try (DynamoDbClient dynamoDb = DynoxideCompat.dynamoDb(endpoint, LocalAws.SIGNING_REGION);
                  DynamoDbStreamsClient streams = DynoxideCompat.streams(endpoint, LocalAws.SIGNING_REGION)) {
                 String streamArn = dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
-                KclLeases.seed(dynamoDb, streams, KclChangeFeed.defaultApplicationName(table, config.region()), streamArn,
+                KclLeases.seed(dynamoDb, streams, ChangeFeed.consumerGroup(table, config.region()), streamArn,
                         KclLeases.InitialPosition.TRIM_HORIZON);
             }
         };

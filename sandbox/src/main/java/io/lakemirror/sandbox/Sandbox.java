@@ -1,14 +1,14 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakemirror.config.ConfigPrinter;
 import io.lakemirror.config.ReplicationConfig;
-import io.lakemirror.runtime.Backends;
+import io.lakemirror.launcher.Backends;
+import io.lakemirror.launcher.RegionProcess;
+import io.lakemirror.sandbox.LocalServices;
 import io.lakemirror.testkit.DelayDistribution;
 import io.lakemirror.testkit.DynoxideBinary;
-import io.lakemirror.testkit.LocalServices;
 import io.lakemirror.testkit.PortInUseException;
 import io.lakemirror.testkit.World;
 import java.io.IOException;
@@ -41,18 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The world starts without shutdown hooks of its own: {@link #close()} stops the services first
  * and the servers they use after, so an owner calls it from its one hook. Each region's effective
- * configuration is written to a YAML file ({@link #configFile}) that {@code bin/replication all
- * --dynoxide --config FILE} runs as is.
+ * configuration is written to a YAML file ({@link #configFile}) that {@code bin/replication sandbox
+ * run all --config FILE} runs as is.
  */
 final class Sandbox implements AutoCloseable {
     static final String A = "us-east-1";
     static final String B = "eu-west-1";
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build();
 
     /**
      * What to start.
@@ -215,26 +211,14 @@ final class Sandbox implements AutoCloseable {
     private static Path writeConfig(Path dir, World.Site site, URI api) throws IOException {
         Map<String, Object> values = new LinkedHashMap<>(site.configValues());
         values.put("listen_address", "127.0.0.1:" + api.getPort());
-        Map<String, Object> nested = new LinkedHashMap<>();
-        values.forEach((key, value) -> put(nested, key, value));
         String header = "# Effective configuration of region " + site.region() + " of the lakemirror sandbox.\n"
-                + "# Run this region's service by hand (dynoxide needs --dynoxide):\n"
-                + "#   bin/replication all --dynoxide --config " + dir.resolve(site.region() + ".yaml") + "\n"
+                + "# Run this region's service by hand on these servers:\n"
+                + "#   bin/replication sandbox run all --config " + dir.resolve(site.region() + ".yaml") + "\n"
                 + "# While the sandbox runs its own service, give yours another API port:\n"
-                + "#   REPLICATION_LISTEN_ADDRESS=127.0.0.1:0 bin/replication all --dynoxide --config ...\n";
+                + "#   REPLICATION_LISTEN_ADDRESS=127.0.0.1:0 bin/replication sandbox run all --config ...\n";
         Path file = dir.resolve(site.region() + ".yaml");
-        Files.writeString(file, header + YAML.writeValueAsString(nested));
+        Files.writeString(file, header + ConfigPrinter.toYaml(values));
         return file;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void put(Map<String, Object> root, String dotted, Object value) {
-        String[] parts = dotted.split("\\.");
-        Map<String, Object> node = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            node = (Map<String, Object>) node.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
-        }
-        node.put(parts[parts.length - 1], value);
     }
 
     World world() {
@@ -309,7 +293,7 @@ final class Sandbox implements AutoCloseable {
         String lakeFsA = lakeFs(A) + "/api/v1";
         String mirrors = api(A) + "/service/replication/v1/repositories/quickstart/mirrors";
         List<String> lines = new ArrayList<>();
-        lines.add("Configuration of each region (run one yourself: bin/replication all --dynoxide --config FILE):");
+        lines.add("Configuration of each region (run one yourself: bin/replication sandbox run all --config FILE):");
         lines.add("  " + A + ": " + configFile(A));
         lines.add("  " + B + ": " + configFile(B));
         lines.add("");

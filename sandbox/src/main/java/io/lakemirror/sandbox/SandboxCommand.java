@@ -1,7 +1,8 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import io.lakemirror.config.ConfigException;
 import io.lakemirror.config.ConfigKeys;
+import io.lakemirror.launcher.Main;
 import io.lakemirror.logging.Logging;
 import io.lakemirror.testkit.PortInUseException;
 import java.io.PrintWriter;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
  * {@code --demo} a scripted scenario on it.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        subcommands = {RunCommand.class, LakeFsServerCommand.class},
         description = {
             "Run two regions of lakeFS with the replication service on this machine: lakeFS test servers for"
                 + " us-east-1 (A) and eu-west-1 (B), S3, SQS and DynamoDB servers, bucket replication from each"
@@ -67,7 +69,7 @@ final class SandboxCommand implements Callable<Integer> {
     String demoTimeout;
 
     @Option(names = "--no-replication", description = "Start lakeFS, S3, SQS, DynamoDB and bucket replication only;"
-            + " run each region's service yourself with bin/replication all --dynoxide --config FILE (printed).")
+            + " run each region's service yourself with bin/replication sandbox run all --config FILE (printed).")
     boolean noReplication;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a configuration key in both regions (repeatable),"

@@ -1,4 +1,4 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakemirror.config.Secret;

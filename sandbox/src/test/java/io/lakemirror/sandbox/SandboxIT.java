@@ -1,4 +1,5 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,7 +83,7 @@ class SandboxIT {
         if (Files.isExecutable(env)) {
             command.addAll(List.of(env.toString(), "--default-signal=INT"));
         }
-        command.addAll(List.of(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        command.addAll(List.of(java.toString(), "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName(),
                 "sandbox", "--port-base", "0"));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }

@@ -1,4 +1,4 @@
-package io.lakemirror.launcher;
+package io.lakemirror.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

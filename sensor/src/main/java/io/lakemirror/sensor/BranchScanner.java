@@ -9,8 +9,8 @@ import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.queue.CommitsQueue.OutgoingMessage;
 import io.lakemirror.store.MirrorSpec;
-import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.SensorBranchState;
+import io.lakemirror.store.SensorStateWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class BranchScanner {
     private static final Logger LOG = LoggerFactory.getLogger(BranchScanner.class);
 
-    private final MirrorsDatabase database;
+    private final SensorStateWriter database;
     private final CommitsQueue queue;
     private final CommitCollector collector;
     private final BatchPlanner planner;
@@ -54,7 +54,7 @@ final class BranchScanner {
     private final Duration retryIn;
     private final SensorMetrics metrics;
 
-    BranchScanner(MirrorsDatabase database, CommitsQueue queue, CommitCollector collector, BatchPlanner planner,
+    BranchScanner(SensorStateWriter database, CommitsQueue queue, CommitCollector collector, BatchPlanner planner,
                   OrganizationId organization, Duration retryIn, SensorMetrics metrics) {
         this.database = database;
         this.queue = queue;

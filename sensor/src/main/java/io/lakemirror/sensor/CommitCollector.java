@@ -8,7 +8,7 @@ import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.LogRequest;
 import io.lakemirror.lakefs.Page;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.SensorStateWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,10 +40,10 @@ final class CommitCollector {
     private static final int FIRST_LOOKUP = 16;
 
     private final LakeFs lakeFs;
-    private final MirrorsDatabase database;
+    private final SensorStateWriter database;
     private final int logPageSize;
 
-    CommitCollector(LakeFs lakeFs, MirrorsDatabase database, int logPageSize) {
+    CommitCollector(LakeFs lakeFs, SensorStateWriter database, int logPageSize) {
         this.lakeFs = lakeFs;
         this.database = database;
         this.logPageSize = logPageSize;

@@ -3,7 +3,7 @@ package io.lakemirror.sensor;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.runtime.Component;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.SensorStateWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public final class CommitSensor implements Component {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public CommitSensor(SensorSettings settings, LakeFs lakeFs, MirrorsDatabase database, CommitsQueue queue,
+    public CommitSensor(SensorSettings settings, LakeFs lakeFs, SensorStateWriter database, CommitsQueue queue,
                         Clock clock, MeterRegistry meters) {
         this.settings = settings;
         SensorMetrics metrics = new SensorMetrics(meters);

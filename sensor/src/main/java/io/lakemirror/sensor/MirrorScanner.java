@@ -11,8 +11,8 @@ import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.Page;
 import io.lakemirror.lakefs.PageRequest;
 import io.lakemirror.store.MirrorSpec;
-import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.SensorBranchState;
+import io.lakemirror.store.SensorStateWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * state, and hands each changed branch to a {@link BranchScanner} on the bounded branch executor.
  * An unchanged branch costs no lakeFS call beyond the listing.
  *
- * <p>The outcome goes to the mirror's source status ({@link MirrorsDatabase#recordScan}): a failure
+ * <p>The outcome goes to the mirror's source status ({@link SensorStateWriter#recordScan}): a failure
  * (the source repository disappeared, lakeFS unavailable, some branches failing) is shown there
  * until a clean scan clears it.
  *
@@ -47,7 +47,7 @@ final class MirrorScanner {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorScanner.class);
 
     private final LakeFs lakeFs;
-    private final MirrorsDatabase database;
+    private final SensorStateWriter database;
     private final BranchScanner branches;
     private final Executor branchExecutor;
     private final SensorSettings settings;
@@ -60,7 +60,7 @@ final class MirrorScanner {
     private record RecordedScan(Instant at, Optional<String> error) {
     }
 
-    MirrorScanner(LakeFs lakeFs, MirrorsDatabase database, BranchScanner branches, Executor branchExecutor,
+    MirrorScanner(LakeFs lakeFs, SensorStateWriter database, BranchScanner branches, Executor branchExecutor,
                   SensorSettings settings, Clock clock, SensorMetrics metrics, BooleanSupplier running) {
         this.lakeFs = lakeFs;
         this.database = database;

@@ -5,7 +5,7 @@ import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.SensorStateWriter;
 import io.lakemirror.store.StorePage;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class SensorCycle {
     private static final Logger LOG = LoggerFactory.getLogger(SensorCycle.class);
 
-    private final MirrorsDatabase database;
+    private final SensorStateWriter database;
     private final MirrorScanner scanner;
     private final Executor mirrorExecutor;
     private final SensorSettings settings;
@@ -45,7 +45,7 @@ final class SensorCycle {
     private final BooleanSupplier running;
     private final Map<MirrorId, SourceLease> leases = new ConcurrentHashMap<>();
 
-    SensorCycle(MirrorsDatabase database, MirrorScanner scanner, Executor mirrorExecutor, SensorSettings settings,
+    SensorCycle(SensorStateWriter database, MirrorScanner scanner, Executor mirrorExecutor, SensorSettings settings,
                 Clock clock, SensorMetrics metrics, BooleanSupplier running) {
         this.database = database;
         this.scanner = scanner;

@@ -1,13 +1,13 @@
 package io.lakemirror.sensor;
 
 import io.lakemirror.domain.MirrorId;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.SensorStateWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * This sensor's scan lease on one mirror ({@link MirrorsDatabase#acquireSourceLease}). Taken at the
+ * This sensor's scan lease on one mirror ({@link SensorStateWriter#acquireSourceLease}). Taken at the
  * start of a mirror's scan and checked before every sequence is announced: it is renewed when less
  * than half of it is left, so a long first sync keeps it, and a sensor that lost it stops before
  * writing anything. The conditional sensor-state write stays the last line of defence for a
@@ -16,7 +16,7 @@ import java.time.Instant;
  * <p>Thread-safe: the branch scans of one mirror share it.
  */
 final class SourceLease {
-    private final MirrorsDatabase database;
+    private final SensorStateWriter database;
     private final MirrorId mirror;
     private final String owner;
     private final Duration duration;
@@ -24,7 +24,7 @@ final class SourceLease {
     private Instant until = Instant.MIN;
     private boolean lost;
 
-    SourceLease(MirrorsDatabase database, MirrorId mirror, String owner, Duration duration, Clock clock) {
+    SourceLease(SensorStateWriter database, MirrorId mirror, String owner, Duration duration, Clock clock) {
         this.database = database;
         this.mirror = mirror;
         this.owner = owner;

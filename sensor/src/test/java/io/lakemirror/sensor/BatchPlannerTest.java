@@ -10,7 +10,7 @@ import io.lakemirror.domain.MetaRangeId;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
 import io.lakemirror.store.MirrorSpec;
@@ -20,9 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Splitting sequences into messages under the size limit. */
 class BatchPlannerTest {

@@ -1,10 +1,11 @@
 package io.lakemirror.testkit;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.Region;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.GravelerReader;
+import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.testserver.LakeFsTestServer;
 import java.net.URI;
 import java.time.Duration;
@@ -489,7 +490,7 @@ public final class World implements AutoCloseable {
         private long replicationSeed = 1;
         private Duration replicationPollInterval = Duration.ofMillis(25);
         private boolean replicateDeletes;
-        private int maxReceiveCount = 5;
+        private int maxReceiveCount = CommitsQueue.DEFAULT_MAX_RECEIVE_COUNT;
         private boolean lakeFs = true;
         private java.nio.file.Path dynoxideBinary;
         private final Map<String, Object> configOverrides = new LinkedHashMap<>();

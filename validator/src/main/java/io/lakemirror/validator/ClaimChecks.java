@@ -4,7 +4,7 @@ import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.NonRetryableException;
 import io.lakemirror.domain.NotFoundException;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.Refstore;
 import java.util.ArrayList;

@@ -15,8 +15,8 @@ import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
-import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.Refstore;
+import io.lakemirror.store.ValidatedStateWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +54,7 @@ final class CommitsMessageHandler {
 
     private final Region region;
     private final OrganizationId organization;
-    private final MirrorsDatabase mirrors;
+    private final ValidatedStateWriter mirrors;
     private final Refstore refstore;
     private final ClaimChecks claimChecks;
     private final HeadAdmission admission;
@@ -63,7 +63,7 @@ final class CommitsMessageHandler {
     private final Clock clock;
     private volatile java.util.function.Consumer<HeadAdmission.Candidate> onWaiting = w -> { };
 
-    CommitsMessageHandler(Region region, OrganizationId organization, MirrorsDatabase mirrors, Refstore refstore,
+    CommitsMessageHandler(Region region, OrganizationId organization, ValidatedStateWriter mirrors, Refstore refstore,
                           ClaimChecks claimChecks, HeadAdmission admission, ValidatorOptions options,
                           ValidatorMetrics metrics, Clock clock) {
         this.region = region;

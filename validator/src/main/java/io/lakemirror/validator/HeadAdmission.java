@@ -6,8 +6,8 @@ import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorSpec;
-import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.SensorBranchState;
+import io.lakemirror.store.ValidatedStateWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
 final class HeadAdmission {
     private static final Logger LOG = LoggerFactory.getLogger(HeadAdmission.class);
 
-    private final MirrorsDatabase mirrors;
+    private final ValidatedStateWriter mirrors;
     private final HeadChecker checker;
     private final ValidatorMetrics metrics;
     private final Clock clock;
 
-    HeadAdmission(MirrorsDatabase mirrors, HeadChecker checker, ValidatorMetrics metrics, Clock clock) {
+    HeadAdmission(ValidatedStateWriter mirrors, HeadChecker checker, ValidatorMetrics metrics, Clock clock) {
         this.mirrors = mirrors;
         this.checker = checker;
         this.metrics = metrics;

@@ -7,10 +7,10 @@ import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorState;
-import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.Refstore;
 import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.store.StorePage;
+import io.lakemirror.store.ValidatedStateWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ final class RecheckPass {
     private static final Logger LOG = LoggerFactory.getLogger(RecheckPass.class);
 
     private final Region region;
-    private final MirrorsDatabase mirrors;
+    private final ValidatedStateWriter mirrors;
     private final Refstore refstore;
     private final HeadAdmission admission;
     private final ValidatorMetrics metrics;
@@ -44,7 +44,7 @@ final class RecheckPass {
     /** How long a sensed deletion's message may take before the pass admits the deletion itself. */
     static final Duration LOST_MESSAGE_GRACE = Duration.ofSeconds(30);
 
-    RecheckPass(Region region, MirrorsDatabase mirrors, Refstore refstore, HeadAdmission admission,
+    RecheckPass(Region region, ValidatedStateWriter mirrors, Refstore refstore, HeadAdmission admission,
                 ValidatorMetrics metrics, Clock clock, int pageSize) {
         this.region = region;
         this.mirrors = mirrors;

@@ -6,8 +6,8 @@ import io.lakemirror.domain.Region;
 import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.queue.CommitsQueue.ReceivedMessage;
 import io.lakemirror.runtime.Component;
-import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.Refstore;
+import io.lakemirror.store.ValidatedStateWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class Validator implements Component {
      *
      * @param sourceCommits where claim-checked commits are read (the source region's lakeFS)
      */
-    public record Ports(MirrorsDatabase mirrors, Refstore refstore, CommitsQueue queue, BlockStore blockStore,
+    public record Ports(ValidatedStateWriter mirrors, Refstore refstore, CommitsQueue queue, BlockStore blockStore,
                         SourceCommits sourceCommits, Clock clock, MeterRegistry meters) {
         public Ports {
             Objects.requireNonNull(mirrors, "mirrors");

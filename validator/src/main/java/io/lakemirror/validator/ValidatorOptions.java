@@ -1,6 +1,7 @@
 package io.lakemirror.validator;
 
 import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.queue.CommitsQueue;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param fileCheckThreads     concurrent HEAD requests across all workers
  * @param receiveBudget        receives a message may use before the queue's redrive policy moves it to
  *                             the dead-letter queue (the queue's {@code maxReceiveCount}; the CDK stack
- *                             and the test world use 5). The validator never lets SQS redrive a message
+ *                             and the test world use {@link CommitsQueue#DEFAULT_MAX_RECEIVE_COUNT}). The validator never lets SQS redrive a message
  *                             silently: before the last receive it hands a waiting sequence over to the
  *                             re-check pass, or dead-letters a poison message with its reason.
  * @param missingKeysReported  how many missing keys a waiting branch state names
@@ -27,7 +28,7 @@ public record ValidatorOptions(Duration runInterval, int numWorkers, RetrySchedu
                                int fileCheckThreads, int receiveBudget, int missingKeysReported, Duration receiveWait,
                                Duration shutdownTimeout, int pageSize, long presenceCacheSize) {
     public static final int DEFAULT_FILE_CHECK_THREADS = 32;
-    public static final int DEFAULT_RECEIVE_BUDGET = 5;
+    public static final int DEFAULT_RECEIVE_BUDGET = CommitsQueue.DEFAULT_MAX_RECEIVE_COUNT;
     public static final int DEFAULT_MISSING_KEYS_REPORTED = 5;
     public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);

@@ -2,7 +2,7 @@
  * The validator: admits a mirror branch's new head only once every metadata file of that head is
  * in the mirror's storage namespace (invariant I1, docs/design/pipeline.md "Validator").
  *
- * <p>{@link io.lakemirror.validator.Validator} is the component; {@link io.lakemirror.validator.ValidatorFactory}
+ * <p>{@link io.lakemirror.validator.Validator} is the component; {@link io.lakemirror.launcher.ValidatorFactory}
  * wires it to DynamoDB, SQS, S3 and lakeFS. Inside: {@code QueueWorker} (one thread, FIFO order per
  * group), {@code CommitsMessageHandler} (one message, one {@code Outcome}, never an exception),
  * {@code HeadAdmission} (the rule, shared with {@code RecheckPass}), {@code HeadChecker} (the

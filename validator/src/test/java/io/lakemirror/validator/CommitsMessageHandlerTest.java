@@ -1,6 +1,5 @@
 package io.lakemirror.validator;
 
-import io.lakemirror.runtime.MutableClock;
 import static io.lakemirror.validator.ValidatorFixture.MAIN;
 import static io.lakemirror.validator.ValidatorFixture.received;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +12,7 @@ import io.lakemirror.domain.RetryableException;
 import io.lakemirror.graveler.GravelerWriter.WrittenMetaRange;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
+import io.lakemirror.runtime.MutableClock;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.StoreFixtures;
 import java.time.Duration;
@@ -352,7 +352,7 @@ class CommitsMessageHandlerTest {
                             }
 
                             @Override
-                            public io.lakemirror.graveler.ByteSource open(String bucket, String key, long size) {
+                            public io.lakemirror.blockstore.ByteSource open(String bucket, String key, long size) {
                                 throw new AssertionError("not reached");
                             }
                         }, (mirror, id) -> {

@@ -162,7 +162,7 @@ class HeadCheckerTest {
         }
 
         @Override
-        public io.lakemirror.graveler.ByteSource open(String bucket, String key, long size) {
+        public io.lakemirror.blockstore.ByteSource open(String bucket, String key, long size) {
             throw new RetryableException("GET s3://" + bucket + "/" + key + ": slow down; retried later");
         }
     }

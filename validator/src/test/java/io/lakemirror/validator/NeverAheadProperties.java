@@ -4,9 +4,9 @@ import static io.lakemirror.validator.ValidatorFixture.received;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakemirror.blockstore.BlockStore;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.blockstore.InMemoryBlockStore;
 import io.lakemirror.domain.CommitRecord;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.GravelerWriter.WrittenMetaRange;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.store.ChangeFeed;

@@ -2,10 +2,10 @@ package io.lakemirror.validator;
 
 import io.lakemirror.aws.s3.S3BlockStore;
 import io.lakemirror.blockstore.BlockStore;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.blockstore.InMemoryBlockStore;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.GravelerWriter.WrittenMetaRange;
 import io.lakemirror.graveler.GravelerWriter.WrittenRange;
 import io.lakemirror.store.StoreFixtures;

@@ -1,6 +1,5 @@
 package io.lakemirror.validator;
 
-import io.lakemirror.runtime.MutableClock;
 import io.lakemirror.blockstore.InMemoryBlockStore;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
@@ -10,11 +9,12 @@ import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
 import io.lakemirror.queue.CommitsQueue.ReceivedMessage;
 import io.lakemirror.queue.InMemoryCommitsQueue;
+import io.lakemirror.runtime.MutableClock;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.InMemoryMirrorsDatabase;
 import io.lakemirror.store.InMemoryRefstore;

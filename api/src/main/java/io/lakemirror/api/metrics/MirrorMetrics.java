@@ -6,10 +6,11 @@ import io.lakemirror.config.Durations;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.Region;
+import io.lakemirror.metrics.AlarmMetric;
 import io.lakemirror.runtime.Component;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorState;
-import io.lakemirror.store.MirrorsDatabase;
+import io.lakemirror.store.MirrorsReader;
 import io.lakemirror.store.StorePage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -92,10 +93,8 @@ public final class MirrorMetrics implements Component {
     public static final String BRANCH_COMMITS_BEHIND = "lakemirror.mirror.branch.commits.behind";
     public static final String BRANCH_MISSING_FILES = "lakemirror.mirror.branch.missing.files";
     public static final String MIRROR_STATE = "lakemirror.mirror.state";
-    public static final String LAG_MAX = "lakemirror.mirror.lag.seconds.max";
-    public static final String COMMITS_PENDING = "lakemirror.commits.pending";
-    /** Registered by the promoter, not here; published to CloudWatch as {@code PromotionsCompleted}. */
-    public static final String PROMOTIONS = "lakemirror.promoter.promotions";
+    public static final String LAG_MAX = AlarmMetric.MIRROR_LAG_SECONDS.meterName();
+    public static final String COMMITS_PENDING = AlarmMetric.COMMITS_PENDING.meterName();
     public static final String REFRESH_FAILURES = "lakemirror.mirror.metrics.refresh.failures";
 
     /** The states a mirror shows while it has items; DELETED is a tombstone and has no series. */
@@ -107,7 +106,7 @@ public final class MirrorMetrics implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorMetrics.class);
 
     private final Region region;
-    private final MirrorsDatabase db;
+    private final MirrorsReader db;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Duration refreshInterval;
@@ -132,7 +131,7 @@ public final class MirrorMetrics implements Component {
      * @param refreshInterval time between two refreshes
      * @param pageSize        mirrors read per database page
      */
-    public MirrorMetrics(Region region, MirrorsDatabase db, MeterRegistry registry, Clock clock,
+    public MirrorMetrics(Region region, MirrorsReader db, MeterRegistry registry, Clock clock,
                          Duration refreshInterval, int pageSize) {
         this.region = Objects.requireNonNull(region, "region");
         this.db = Objects.requireNonNull(db, "db");
@@ -175,7 +174,7 @@ public final class MirrorMetrics implements Component {
      *
      * @param registry the process's shared registry (see the class comment for composing it)
      */
-    public static MirrorMetrics create(ReplicationConfig config, MirrorsDatabase db, MeterRegistry registry, Clock clock) {
+    public static MirrorMetrics create(ReplicationConfig config, MirrorsReader db, MeterRegistry registry, Clock clock) {
         return new MirrorMetrics(config.region(), db, registry, clock, config.metrics().refreshInterval(),
                 config.listMirrorsPageSize());
     }
@@ -222,7 +221,7 @@ public final class MirrorMetrics implements Component {
      *
      * @throws RuntimeException when the database fails; the gauges keep their previous values
      */
-    synchronized Summary refresh() {
+    public synchronized Summary refresh() {
         if (closed.get()) {
             return new Summary(0, 0, 0, 0, 0);
         }
@@ -349,6 +348,6 @@ public final class MirrorMetrics implements Component {
      * @param lagMaxSeconds   the value of {@value MirrorMetrics#LAG_MAX}
      * @param commitsPending  the value of {@value MirrorMetrics#COMMITS_PENDING}
      */
-    record Summary(int mirrors, int branches, int alarmMirrors, long lagMaxSeconds, long commitsPending) {
+    public record Summary(int mirrors, int branches, int alarmMirrors, long lagMaxSeconds, long commitsPending) {
     }
 }

@@ -15,7 +15,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -60,13 +60,11 @@ public final class AwsClients {
     }
 
     /**
-     * A builder for the client's own Apache HTTP client (the SDK closes it with the client).
-     * SDK 2.46+ deprecates this Apache 4.5 client in favour of {@code apache5-client}; moving is a
-     * change of artifact and builder class here, nothing else.
+     * A builder for the client's own Apache HttpClient 5 (the SDK closes it with the client): the
+     * SDK's default sync client, so every synchronous AWS call of the process goes through one stack.
      */
-    @SuppressWarnings("deprecation")
-    public static ApacheHttpClient.Builder httpClient() {
-        return ApacheHttpClient.builder()
+    public static Apache5HttpClient.Builder httpClient() {
+        return Apache5HttpClient.builder()
                 .connectionTimeout(CONNECTION_TIMEOUT)
                 .socketTimeout(SOCKET_TIMEOUT)
                 .connectionAcquisitionTimeout(CONNECTION_ACQUISITION_TIMEOUT)

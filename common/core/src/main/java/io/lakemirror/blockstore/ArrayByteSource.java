@@ -1,4 +1,4 @@
-package io.lakemirror.graveler;
+package io.lakemirror.blockstore;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.lakemirror.blockstore;
 
-import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.blockstore.ByteSource;
 import java.util.Optional;
 
 /**

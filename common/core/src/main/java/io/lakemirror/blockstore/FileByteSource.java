@@ -1,4 +1,4 @@
-package io.lakemirror.graveler;
+package io.lakemirror.blockstore;
 
 import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.NotFoundException;

@@ -17,6 +17,7 @@ import static io.lakemirror.config.ConfigType.secret;
 
 import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
+import io.lakemirror.metrics.AlarmMetric;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -239,11 +240,12 @@ public final class ConfigKeys {
             .build();
     public static final ConfigKey<Boolean> METRICS_CLOUDWATCH_ENABLED = ConfigKey.optional("metrics.cloudwatch.enabled", bool())
             .defaultValue(false)
-            .doc("Publish the alarm metrics (MirrorLagSeconds, CommitsPending, PromotionsCompleted; no dimensions) to CloudWatch, as the CDK alarms expect.")
+            .doc("Publish the alarm metrics (" + java.util.Arrays.stream(AlarmMetric.values()).map(AlarmMetric::cloudWatchName)
+                    .collect(java.util.stream.Collectors.joining(", ")) + "; no dimensions) to CloudWatch, as the CDK alarms expect.")
             .build();
     public static final ConfigKey<String> METRICS_CLOUDWATCH_NAMESPACE = ConfigKey.optional("metrics.cloudwatch.namespace", nonEmptyString())
-            .defaultValue("lakemirror")
-            .doc("CloudWatch namespace of the alarm metrics; the CDK alarms and task roles use lakemirror.")
+            .defaultValue(AlarmMetric.NAMESPACE)
+            .doc("CloudWatch namespace of the alarm metrics; the CDK alarms and task roles use " + AlarmMetric.NAMESPACE + ".")
             .build();
     public static final ConfigKey<Duration> METRICS_CLOUDWATCH_STEP = ConfigKey.optional("metrics.cloudwatch.step", duration())
             .defaultValue(Duration.ofMinutes(1))

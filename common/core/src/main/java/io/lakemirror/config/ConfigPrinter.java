@@ -19,10 +19,21 @@ public final class ConfigPrinter {
 
     /** Nested YAML of every key that has a value, in declaration order; secrets appear as {@value Secret#MASK}. */
     public static String toYaml(ConfigValues values) {
-        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> dotted = new LinkedHashMap<>();
         for (ConfigKey<?> key : ConfigKeys.ALL) {
-            values.get(key).ifPresent(v -> put(root, key.name(), masked(key, v)));
+            values.get(key).ifPresent(v -> dotted.put(key.name(), masked(key, v)));
         }
+        return toYaml(dotted);
+    }
+
+    /**
+     * A configuration file from dotted keys and their raw values ({@code blockstore.s3.endpoint: ...}
+     * becomes nested YAML), in the map's order: what the sandbox and tests write for a process to load.
+     * Values are written as given, secrets included.
+     */
+    public static String toYaml(Map<String, ?> dotted) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        dotted.forEach((key, value) -> put(root, key, value));
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

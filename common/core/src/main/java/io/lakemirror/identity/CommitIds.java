@@ -1,4 +1,4 @@
-package io.lakemirror.graveler;
+package io.lakemirror.identity;
 
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;

@@ -1,4 +1,4 @@
-package io.lakemirror.graveler;
+package io.lakemirror.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +15,7 @@ import java.util.Map;
  * map keys in byte order. Commit IDs, entry identities and table IDs are digests of such sequences.
  * Not thread-safe.
  */
-final class IdentityHasher {
+public final class IdentityHasher {
     private static final int BYTES = 0;
     private static final int STRING = 1;
     private static final int INT64 = 2;
@@ -25,15 +25,15 @@ final class IdentityHasher {
 
     private final MessageDigest digest;
 
-    IdentityHasher(MessageDigest digest) {
+    public IdentityHasher(MessageDigest digest) {
         this.digest = digest;
     }
 
-    static IdentityHasher sha256() {
+    public static IdentityHasher sha256() {
         return new IdentityHasher(newSha256());
     }
 
-    static MessageDigest newSha256() {
+    public static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -41,7 +41,7 @@ final class IdentityHasher {
         }
     }
 
-    IdentityHasher int64(long value) {
+    public IdentityHasher int64(long value) {
         digest.update((byte) INT64);
         digest.update((byte) Long.BYTES);
         for (int shift = 56; shift >= 0; shift -= 8) {
@@ -50,39 +50,39 @@ final class IdentityHasher {
         return this;
     }
 
-    IdentityHasher string(String value) {
+    public IdentityHasher string(String value) {
         return string(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    IdentityHasher string(byte[] utf8) {
+    public IdentityHasher string(byte[] utf8) {
         digest.update((byte) STRING);
         int64(utf8.length);
         digest.update(utf8);
         return this;
     }
 
-    IdentityHasher bytes(byte[] value) {
+    public IdentityHasher bytes(byte[] value) {
         digest.update((byte) BYTES);
         int64(value.length);
         digest.update(value);
         return this;
     }
 
-    IdentityHasher stringSlice(List<String> values) {
+    public IdentityHasher stringSlice(List<String> values) {
         digest.update((byte) STRING_SLICE);
         int64(values.size());
         values.forEach(this::string);
         return this;
     }
 
-    IdentityHasher stringMap(Map<String, String> map) {
+    public IdentityHasher stringMap(Map<String, String> map) {
         List<byte[][]> pairs = new ArrayList<>(map.size());
         map.forEach((k, v) -> pairs.add(new byte[][] {k.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)}));
         return byteStringMap(pairs);
     }
 
     /** A map given as {key, value} byte pairs (Go strings are bytes, so properties hash as stored). */
-    IdentityHasher byteStringMap(List<byte[][]> pairs) {
+    public IdentityHasher byteStringMap(List<byte[][]> pairs) {
         List<byte[][]> sorted = new ArrayList<>(pairs);
         sorted.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
         digest.update((byte) STRING_MAP);
@@ -95,16 +95,16 @@ final class IdentityHasher {
     }
 
     /** Something hashed on its own first, embedded by its identity (lakeFS {@code MarshalIdentifiable}). */
-    IdentityHasher identifiable(byte[] identity) {
+    public IdentityHasher identifiable(byte[] identity) {
         digest.update((byte) IDENTIFIABLE);
         return bytes(identity);
     }
 
-    byte[] digest() {
+    public byte[] digest() {
         return digest.digest();
     }
 
-    String hexDigest() {
+    public String hexDigest() {
         return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -11,6 +11,13 @@ import java.util.List;
  */
 public interface CommitsQueue {
 
+    /**
+     * Receives after which the queue's redrive policy moves a message to the dead-letter queue: what
+     * the CDK app and the test world create, and the validator's receive budget when nothing else is
+     * known. The validator hands a message over before its last receive, so this is never silent.
+     */
+    int DEFAULT_MAX_RECEIVE_COUNT = 5;
+
     /** Sends messages to {@code destination}'s queue in order; each must be under the queue's size limit. */
     void send(Region destination, List<OutgoingMessage> messages);
 

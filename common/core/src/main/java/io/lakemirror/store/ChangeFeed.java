@@ -2,6 +2,7 @@ package io.lakemirror.store;
 
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.MirrorId;
+import io.lakemirror.domain.Region;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +11,15 @@ import java.util.Optional;
  * the service fast: every consumer also reconciles periodically, so a lost event delays, never loses.
  */
 public interface ChangeFeed extends AutoCloseable {
+
+    /**
+     * {@code <table>-changes-<region>}: the name under which the consumers of one region share their
+     * position in the feed of the mirrors table (KCL's application and lease table on DynamoDB). The
+     * CDK app grants the promoter's role on it.
+     */
+    static String consumerGroup(String table, Region region) {
+        return table + "-changes-" + region.value();
+    }
 
     /** Starts delivering batches to {@code listener}; a batch is acknowledged when the call returns. */
     void start(Listener listener);

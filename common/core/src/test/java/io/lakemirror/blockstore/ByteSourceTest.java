@@ -1,4 +1,4 @@
-package io.lakemirror.graveler;
+package io.lakemirror.blockstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

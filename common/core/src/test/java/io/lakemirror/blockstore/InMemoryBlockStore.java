@@ -1,7 +1,7 @@
 package io.lakemirror.blockstore;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.NotFoundException;
-import io.lakemirror.graveler.ByteSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

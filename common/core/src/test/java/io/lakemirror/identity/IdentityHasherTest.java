@@ -1,4 +1,4 @@
-package io.lakemirror.graveler;
+package io.lakemirror.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The exact bytes of lakeFS's identity encoding (reference §2.6), captured before hashing. */
+/** The exact bytes of lakeFS's identity encoding (docs/design/lakefs-facts.md §2.6), captured before hashing. */
 class IdentityHasherTest {
 
     @Test

@@ -1,5 +1,6 @@
 package io.lakemirror.graveler;
 
+import io.lakemirror.identity.IdentityHasher;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.lakemirror.graveler;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.CorruptDataException;
 import io.lakemirror.domain.RangeId;
 import io.lakemirror.graveler.sstable.InternalKey;

@@ -1,5 +1,6 @@
 package io.lakemirror.graveler;
 
+import io.lakemirror.blockstore.ByteSource;
 import java.util.Iterator;
 
 /**

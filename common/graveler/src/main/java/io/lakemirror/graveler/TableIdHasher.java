@@ -1,5 +1,6 @@
 package io.lakemirror.graveler;
 
+import io.lakemirror.identity.IdentityHasher;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;

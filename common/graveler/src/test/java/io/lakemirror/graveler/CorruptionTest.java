@@ -4,6 +4,7 @@ import static io.lakemirror.graveler.LakeFsFixturesTest.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.CorruptDataException;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.graveler.sstable.SstableReader;

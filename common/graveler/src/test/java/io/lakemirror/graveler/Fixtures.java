@@ -2,31 +2,27 @@ package io.lakemirror.graveler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakemirror.blockstore.ByteSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** The shared fixture folder, located through the {@code lakemirror.fixtures} system property. */
+/**
+ * The lakeFS and pebble fixture files (src/test/resources/fixtures, with their sources and licences
+ * in each folder's README), read from the classpath so that this module's test-jar carries them to
+ * the tests of other modules.
+ */
 public final class Fixtures {
     private Fixtures() {
     }
 
-    public static Path path(String relative) {
-        String root = System.getProperty("lakemirror.fixtures");
-        if (root == null) {
-            throw new IllegalStateException("system property lakemirror.fixtures is not set; run the tests through Maven");
-        }
-        Path path = Path.of(root).resolve(relative);
-        if (!Files.exists(path)) {
-            throw new IllegalStateException("fixture " + path + " is missing");
-        }
-        return path;
-    }
-
     public static byte[] bytes(String relative) {
-        try {
-            return Files.readAllBytes(path(relative));
+        String resource = "/fixtures/" + relative;
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("fixture " + resource + " is not on the test classpath");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -34,13 +30,14 @@ public final class Fixtures {
 
     public static JsonNode json(String relative) {
         try {
-            return new ObjectMapper().readTree(path(relative).toFile());
+            return new ObjectMapper().readTree(bytes(relative));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The fixture as a source named after its path, as a file's would be. */
     public static ByteSource source(String relative) {
-        return ByteSource.of(path(relative));
+        return ByteSource.of(relative, bytes(relative));
     }
 }

@@ -4,6 +4,7 @@ import static io.lakemirror.graveler.LakeFsFixturesTest.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.graveler.GravelerWriter.WrittenMetaRange;
 import io.lakemirror.graveler.GravelerWriter.WrittenRange;

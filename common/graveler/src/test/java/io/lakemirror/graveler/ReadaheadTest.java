@@ -2,6 +2,7 @@ package io.lakemirror.graveler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.graveler.sstable.IndexType;
 import java.util.ArrayList;
 import java.util.Comparator;

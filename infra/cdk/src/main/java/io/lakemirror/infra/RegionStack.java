@@ -20,7 +20,6 @@ import io.lakemirror.infra.constructs.RefstoreTableProps;
 import io.lakemirror.infra.constructs.ReplicationAlarms;
 import io.lakemirror.infra.constructs.ReplicationAlarmsProps;
 import io.lakemirror.infra.constructs.ReplicationRoute;
-import io.lakemirror.aws.kcl.KclChangeFeed;
 import io.lakemirror.infra.constructs.ServiceEnvironment;
 import io.lakemirror.infra.constructs.ServiceNetwork;
 import io.lakemirror.infra.constructs.ServiceNetworkProps;
@@ -32,6 +31,7 @@ import io.lakemirror.infra.constructs.WorkerServiceProps;
 import io.lakemirror.infra.topology.ImageSpec;
 import io.lakemirror.infra.topology.RegionSpec;
 import io.lakemirror.infra.topology.Topology;
+import io.lakemirror.store.ChangeFeed;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -100,7 +100,7 @@ public final class RegionStack extends Stack {
                         .toList())
                 .mirroredNamespaces(topology.mirroredNamespacesIn(region))
                 // The promoter's lease tables are named after the service's own default, so the grant fits.
-                .kclApplicationName(KclChangeFeed.defaultApplicationName(MirrorsTable.DEFAULT_TABLE_NAME, region))
+                .kclApplicationName(ChangeFeed.consumerGroup(MirrorsTable.DEFAULT_TABLE_NAME, region))
                 .build());
 
         ServiceNetwork network = new ServiceNetwork(this, "Network", ServiceNetworkProps.builder()

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakemirror.aws.AwsClients;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.RetryableException;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.Entry;
 import io.lakemirror.graveler.EntryRecord;
+import io.lakemirror.graveler.Fixtures;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.GravelerWriter;
 import io.lakemirror.graveler.RangeInfo;
@@ -18,8 +19,6 @@ import io.lakemirror.testkit.LocalAws;
 import io.lakemirror.testkit.S3Mock;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,9 +111,6 @@ class S3BlockStoreIT {
         return bytes;
     }
 
-    private static Path fixture(String name) {
-        return Path.of(System.getProperty("lakemirror.fixtures"), "lakefs-sstables", name);
-    }
 
     private static <T> List<T> list(Iterator<T> iterator) {
         List<T> out = new ArrayList<>();
@@ -156,7 +152,7 @@ class S3BlockStoreIT {
 
     @Test
     void readMetaRange_shouldListTheFixturesRange_readingItInRanges() throws IOException {
-        byte[] file = Files.readAllBytes(fixture("metarange.sst"));
+        byte[] file = Fixtures.bytes("lakefs-sstables/metarange.sst");
         put("repo/_lakefs/metarange", file);
         long size = store.head(BUCKET, "repo/_lakefs/metarange").orElseThrow();
 
@@ -164,7 +160,7 @@ class S3BlockStoreIT {
 
         assertThat(ranges).extracting(r -> r.id().value())
                 .containsExactly("a83af763ba098c15369d9d6d723731eb9ce18b8dfac4f88c6f1287e772393d0e");
-        assertThat(ranges).isEqualTo(list(GravelerReader.readMetaRange(ByteSource.of(fixture("metarange.sst")))));
+        assertThat(ranges).isEqualTo(list(GravelerReader.readMetaRange(Fixtures.source("lakefs-sstables/metarange.sst"))));
         assertThat(gets.requests()).as("GETs").isNotEmpty()
                 .allSatisfy(r -> assertThat(r.range()).startsWith("bytes="));
         assertThat(gets.bytesRequested()).isLessThanOrEqualTo(file.length);

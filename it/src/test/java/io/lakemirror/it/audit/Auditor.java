@@ -2,15 +2,15 @@ package io.lakemirror.it.audit;
 
 import static org.awaitility.Awaitility.await;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MetaRangeId;
 import io.lakemirror.domain.NotFoundException;
-import io.lakemirror.graveler.ByteSource;
-import io.lakemirror.graveler.CommitIds;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.RangeInfo;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.LogRequest;
@@ -32,8 +32,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;

@@ -3,13 +3,13 @@ package io.lakemirror.it.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MetaRangeId;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.RangeInfo;
 import io.lakemirror.it.TwoRegionService;

@@ -42,8 +42,8 @@ final class ClassDataArchive {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ComponentProcess.JVM_OPTIONS);
         command.add("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath());
-        command.addAll(List.of("-cp", classpath, "io.lakemirror.launcher.Main", "all", "--config", config.toString(),
-                "--local-stack"));
+        command.addAll(List.of("-cp", classpath, "io.lakemirror.sandbox.SandboxMain", "sandbox", "run", "all",
+                "--config", config.toString()));
         Process process = null;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

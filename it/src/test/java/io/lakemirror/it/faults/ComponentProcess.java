@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One component of one region ({@code bin/replication sensor|validator|promoter|api}) running in its
- * own OS process on the test world's servers (the launcher's hidden {@code --local-stack}), so that
+ * own OS process on the test world's servers ({@code bin/replication sandbox run}), so that
  * it can be killed with SIGKILL and started again like a crashed container. Every incarnation
  * appends to the same log file, under a banner. Thread-safe.
  */
@@ -96,11 +96,12 @@ final class ComponentProcess {
         command.add("-Dlakemirror.component=" + this);
         command.add("-cp");
         command.add(classpath);
-        command.add("io.lakemirror.launcher.Main");
+        command.add("io.lakemirror.sandbox.SandboxMain");
+        command.add("sandbox");
+        command.add("run");
         command.add(kind.command);
         command.add("--config");
         command.add(config.toString());
-        command.add("--local-stack");
         try {
             starts++;
             Files.writeString(log, "\n===== " + this + " start " + starts + " at " + java.time.Instant.now() + " =====\n",

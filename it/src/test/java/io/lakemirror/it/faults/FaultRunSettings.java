@@ -9,8 +9,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code lakemirror.faults.seed}: replays a run's schedule and workload (default: random, printed);</li>
  *   <li>{@code lakemirror.faults.duration}: how long faults are injected at least (ISO-8601, default {@code PT5M});</li>
- *   <li>{@code lakemirror.faults.max-duration}: how long the fault phase may go on while the minimum
- *       faults or commits are not reached yet (default: the duration plus a fifth);</li>
+ *   <li>{@code lakemirror.faults.max-duration}: the cap on the fault phase, which goes on past the
+ *       duration until the minimum faults and commits are reached (default: the duration plus ten
+ *       minutes, so a slow or busy machine runs longer instead of failing);</li>
  *   <li>{@code lakemirror.faults.interval}: the mean time between two faults (default {@code PT1.3S});</li>
  *   <li>{@code lakemirror.faults.min-faults} and {@code lakemirror.faults.min-commits}: what the run must
  *       at least have done to count (default 200 and 1000, scaled up with the duration);</li>
@@ -22,6 +23,8 @@ import java.util.Optional;
 record FaultRunSettings(long seed, Duration duration, Duration maxDuration, Duration interval, int minFaults,
                         int minCommits, Duration convergence, int writers) {
     static final Duration CI_DURATION = Duration.ofMinutes(5);
+    /** How much longer than planned the fault phase may run to reach its minimums before the run fails. */
+    static final Duration MINIMUMS_GRACE = Duration.ofMinutes(10);
 
     static FaultRunSettings fromSystemProperties() {
         long seed = property("lakemirror.faults.seed").map(Long::parseLong)
@@ -34,7 +37,7 @@ record FaultRunSettings(long seed, Duration duration, Duration maxDuration, Dura
         Duration convergence = property("lakemirror.faults.convergence").map(Duration::parse).orElse(Duration.ofMinutes(3));
         int writers = property("lakemirror.faults.writers").map(Integer::parseInt).orElse(3);
         Duration maxDuration = property("lakemirror.faults.max-duration").map(Duration::parse)
-                .orElse(duration.plus(duration.dividedBy(5)));
+                .orElse(duration.plus(MINIMUMS_GRACE));
         return new FaultRunSettings(seed, duration, maxDuration, interval, minFaults, minCommits, convergence, writers);
     }
 

@@ -1,7 +1,6 @@
 package io.lakemirror.it.faults;
 
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakemirror.config.ConfigPrinter;
 import io.lakemirror.testkit.World;
 import java.io.File;
 import java.io.IOException;
@@ -32,10 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ServiceFleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceFleet.class);
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build();
 
     private final List<ComponentProcess> processes = new ArrayList<>();
     private final Map<String, URI> apis = new LinkedHashMap<>();
@@ -70,10 +65,8 @@ final class ServiceFleet implements AutoCloseable {
                 values.put("dst_endpoints", destinations);
                 values.put("listen_address", "127.0.0.1:" + port);
                 Path file = dir.resolve(region + ".yaml");
-                Map<String, Object> nested = new LinkedHashMap<>();
-                values.forEach((key, value) -> put(nested, key, value));
                 Files.writeString(file, "# Configuration of region " + region + " in a fault-injection run\n"
-                        + YAML.writeValueAsString(nested));
+                        + ConfigPrinter.toYaml(values));
                 if (processes.isEmpty()) {
                     jvmOptions = ClassDataArchive.prepare(dir, classpath, file);
                 }
@@ -169,16 +162,6 @@ final class ServiceFleet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void put(Map<String, Object> root, String dotted, Object value) {
-        String[] parts = dotted.split("\\.");
-        Map<String, Object> node = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            node = (Map<String, Object>) node.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
-        }
-        node.put(parts[parts.length - 1], value);
     }
 
     static Duration readyTimeout() {

@@ -5,7 +5,7 @@ import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.testserver.model.BranchState;
 import io.lakemirror.testserver.model.LakeFsError;
 import io.lakemirror.testserver.model.Paged;

@@ -2,10 +2,10 @@ package io.lakemirror.testserver.storage;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.MetaRangeId;
 import io.lakemirror.domain.RangeId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.ByteSource;
 import io.lakemirror.graveler.Entry;
 import io.lakemirror.graveler.EntryRecord;
 import io.lakemirror.graveler.GravelerReader;

@@ -3,6 +3,7 @@ package io.lakemirror.aws.cloudwatch;
 import io.lakemirror.aws.AwsClients;
 import io.lakemirror.config.Durations;
 import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.metrics.AlarmMetric;
 import io.micrometer.cloudwatch2.CloudWatchConfig;
 import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
 import io.micrometer.cloudwatch2.CloudWatchNamingConvention;
@@ -58,10 +59,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClientBuilder;
  */
 public final class CloudWatchMetrics {
     /** The meters that go to CloudWatch, in the order of the table above. */
-    public static final List<AlarmMetric> ALARM_METRICS = List.of(
-            new AlarmMetric("lakemirror.mirror.lag.seconds.max", "MirrorLagSeconds", "seconds"),
-            new AlarmMetric("lakemirror.promoter.promotions", "PromotionsCompleted", "count"),
-            new AlarmMetric("lakemirror.commits.pending", "CommitsPending", "count"));
+    public static final List<AlarmMetric> ALARM_METRICS = List.of(AlarmMetric.values());
 
     /** A PutMetricData call's own budget: well inside a one-minute step, so a slow call never stacks up. */
     static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
@@ -69,16 +67,6 @@ public final class CloudWatchMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(CloudWatchMetrics.class);
 
     private CloudWatchMetrics() {
-    }
-
-    /**
-     * One meter published to CloudWatch.
-     *
-     * @param meterName      the Micrometer name a component registers
-     * @param cloudWatchName the CloudWatch metric name the alarms read
-     * @param unit           the CloudWatch unit, in lower case ({@code seconds}, {@code count})
-     */
-    public record AlarmMetric(String meterName, String cloudWatchName, String unit) {
     }
 
     /**
@@ -152,7 +140,7 @@ public final class CloudWatchMetrics {
                         AlarmMetric alarm = byMeterName.get(id.getName());
                         // Common tags of the launcher would become dimensions the alarms do not match.
                         return alarm == null ? id
-                                : id.withName(alarm.cloudWatchName()).replaceTags(Tags.empty()).withBaseUnit(alarm.unit());
+                                : id.withName(alarm.cloudWatchName()).replaceTags(Tags.empty()).withBaseUnit(alarm.unit().name().toLowerCase(java.util.Locale.ROOT));
                     }
                 })
                 .meterFilter(MeterFilter.denyUnless(id -> cloudWatchNames.contains(id.getName())))

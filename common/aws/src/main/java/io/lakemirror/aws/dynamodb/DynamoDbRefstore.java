@@ -2,8 +2,8 @@ package io.lakemirror.aws.dynamodb;
 
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
-import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.InvalidInputException;
+import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.StorageNamespace;

@@ -5,6 +5,7 @@ import io.lakemirror.aws.kcl.KclChangeFeed;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.Region;
+import io.lakemirror.store.ChangeFeed;
 import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.Refstore;
 import java.lang.management.ManagementFactory;
@@ -143,7 +144,7 @@ public final class DynamoDbStores implements AutoCloseable {
 
     /** The KCL application (and lease table) name of this region: {@code <table>-changes-<region>}. */
     public String defaultApplicationName() {
-        return KclChangeFeed.defaultApplicationName(mirrorsTable, config.region());
+        return ChangeFeed.consumerGroup(mirrorsTable, config.region());
     }
 
     /** {@code <host>-<pid>-<random>}: unique per process, readable in the lease table. */

@@ -1,8 +1,8 @@
 package io.lakemirror.aws.dynamodb;
 
 import io.lakemirror.domain.CorruptDataException;
-import io.lakemirror.domain.NonRetryableException;
 import io.lakemirror.domain.InvalidInputException;
+import io.lakemirror.domain.NonRetryableException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -124,11 +124,6 @@ public final class KclChangeFeed implements ChangeFeed {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** {@code <table>-changes-<region>}: one application per region, whose workers share the shards. */
-    public static String defaultApplicationName(String table, io.lakemirror.domain.Region region) {
-        return table + "-changes-" + region.value();
-    }
-
     public Settings settings() {
         return settings;
     }

@@ -1,6 +1,6 @@
 package io.lakemirror.aws.s3;
 
-import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.blockstore.ByteSource;
 import java.util.Arrays;
 import java.util.Objects;
 

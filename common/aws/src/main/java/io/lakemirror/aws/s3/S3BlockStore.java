@@ -2,9 +2,9 @@ package io.lakemirror.aws.s3;
 
 import io.lakemirror.aws.AwsClients;
 import io.lakemirror.blockstore.BlockStore;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.NotFoundException;
-import io.lakemirror.graveler.ByteSource;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;

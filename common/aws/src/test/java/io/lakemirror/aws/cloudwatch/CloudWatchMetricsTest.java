@@ -126,7 +126,7 @@ class CloudWatchMetricsTest {
 
     @Test
     void alarmMetrics_shouldMatchTheCdkAlarmsNames() {
-        assertThat(CloudWatchMetrics.ALARM_METRICS).extracting(CloudWatchMetrics.AlarmMetric::cloudWatchName)
+        assertThat(CloudWatchMetrics.ALARM_METRICS).extracting(io.lakemirror.metrics.AlarmMetric::cloudWatchName)
                 .containsExactly("MirrorLagSeconds", "PromotionsCompleted", "CommitsPending");
     }
 

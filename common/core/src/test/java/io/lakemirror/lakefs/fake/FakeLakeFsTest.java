@@ -17,7 +17,7 @@ import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.domain.TagId;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.LogRequest;
 import io.lakemirror.lakefs.Page;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakemirror.domain.InvalidInputException;
-import io.lakemirror.graveler.CommitIds;
+import io.lakemirror.identity.CommitIds;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

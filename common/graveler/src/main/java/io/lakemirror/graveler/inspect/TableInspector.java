@@ -1,6 +1,6 @@
 package io.lakemirror.graveler.inspect;
 
-import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.graveler.EntryRecord;
 import io.lakemirror.graveler.GravelerFile;
 import io.lakemirror.graveler.GravelerFileType;

@@ -1,7 +1,7 @@
 package io.lakemirror.graveler.sstable;
 
+import io.lakemirror.blockstore.ByteSource;
 import io.lakemirror.domain.CorruptDataException;
-import io.lakemirror.graveler.ByteSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

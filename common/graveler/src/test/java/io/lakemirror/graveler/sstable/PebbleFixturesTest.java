@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakemirror.graveler.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +21,7 @@ class PebbleFixturesTest {
     @BeforeAll
     static void readExpectedWords() throws IOException {
         expected = new ArrayList<>();
-        for (String line : Files.readAllLines(Fixtures.path("pebble-sstables/h.txt"), StandardCharsets.UTF_8)) {
+        for (String line : new String(Fixtures.bytes("pebble-sstables/h.txt"), StandardCharsets.UTF_8).split("\n")) {
             String trimmed = line.strip();
             int space = trimmed.indexOf(' ');
             expected.add(new String[] {trimmed.substring(space + 1), trimmed.substring(0, space)});

@@ -2,7 +2,7 @@ package io.lakemirror.graveler.sstable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakemirror.graveler.ByteSource;
+import io.lakemirror.blockstore.ByteSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -9,7 +9,7 @@ public final class CommitsQueueProps {
     /** The service's default queue name ({@code queue.sqs.queue_name}). */
     public static final String DEFAULT_QUEUE_NAME = ConfigKeys.QUEUE_SQS_QUEUE_NAME.defaultValue().orElseThrow();
     /** Receives after which a message moves to the dead-letter queue, when the props say nothing. */
-    public static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+    public static final int DEFAULT_MAX_RECEIVE_COUNT = io.lakemirror.queue.CommitsQueue.DEFAULT_MAX_RECEIVE_COUNT;
 
     private final String queueName;
     private final int maxReceiveCount;

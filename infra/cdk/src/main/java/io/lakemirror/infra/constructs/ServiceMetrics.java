@@ -1,19 +1,22 @@
 package io.lakemirror.infra.constructs;
 
+import io.lakemirror.metrics.AlarmMetric;
+
 /**
- * The CloudWatch metrics the service publishes and the alarms read. Published per region, in this
+ * The CloudWatch metrics the service publishes and the alarms read, named by the service's own
+ * {@link AlarmMetric} declaration. Published per region, in this
  * namespace, without dimensions (an alarm matches a series by its exact dimension set); see the
  * module README for what each one means.
  */
 public final class ServiceMetrics {
     /** CloudWatch namespace of every service metric. */
-    public static final String NAMESPACE = "lakemirror";
+    public static final String NAMESPACE = AlarmMetric.NAMESPACE;
     /** Gauge, seconds: the largest age, over all mirror branches of this region, of the oldest source commit not yet promoted. */
-    public static final String MIRROR_LAG_SECONDS = "MirrorLagSeconds";
+    public static final String MIRROR_LAG_SECONDS = AlarmMetric.MIRROR_LAG_SECONDS.cloudWatchName();
     /** Count: branch promotions completed by this region's promoter. */
-    public static final String PROMOTIONS_COMPLETED = "PromotionsCompleted";
-    /** Gauge, count: commits validated or waiting for validation and not yet promoted in this region. */
-    public static final String COMMITS_PENDING = "CommitsPending";
+    public static final String PROMOTIONS_COMPLETED = AlarmMetric.PROMOTIONS_COMPLETED.cloudWatchName();
+    /** Gauge, count: commits sensed and not yet promoted in this region. */
+    public static final String COMMITS_PENDING = AlarmMetric.COMMITS_PENDING.cloudWatchName();
 
     private ServiceMetrics() {
     }

@@ -7,6 +7,7 @@ import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MetaRangeId;
 import io.lakemirror.graveler.inspect.CommitJson;
+import io.lakemirror.identity.CommitIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,17 @@
-package io.lakemirror.api.metrics;
+package io.lakemirror.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakemirror.api.metrics.MirrorMetrics;
 import io.lakemirror.aws.cloudwatch.CloudWatchMetrics;
 import io.lakemirror.aws.cloudwatch.RecordingCloudWatchClient;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.Region;
+import io.lakemirror.domain.RepositoryId;
+import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.metrics.AlarmMetric;
 import io.lakemirror.store.InMemoryMirrorsDatabase;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.SensorBranchState;
@@ -42,8 +46,9 @@ class AlarmMetricsPublicationTest {
 
     @Test
     void alarmMetrics_shouldBeTheMetersThatMirrorMetricsAndThePromoterRegister() {
-        assertThat(CloudWatchMetrics.ALARM_METRICS).extracting(CloudWatchMetrics.AlarmMetric::meterName)
-                .containsExactlyInAnyOrder(MirrorMetrics.LAG_MAX, MirrorMetrics.PROMOTIONS, MirrorMetrics.COMMITS_PENDING);
+        assertThat(CloudWatchMetrics.ALARM_METRICS).extracting(AlarmMetric::meterName)
+                .containsExactlyInAnyOrder(MirrorMetrics.LAG_MAX, AlarmMetric.PROMOTIONS_COMPLETED.meterName(),
+                        MirrorMetrics.COMMITS_PENDING);
     }
 
     @Test
@@ -55,11 +60,11 @@ class AlarmMetricsPublicationTest {
                 new ReplicationConfig.CloudWatchSettings(true, "lakemirror", Duration.ofMinutes(1), Optional.empty()),
                 client, meterClock);
         meters.add(cloudWatch);
-        Counter promotions = Counter.builder(MirrorMetrics.PROMOTIONS).register(meters);
+        Counter promotions = Counter.builder(AlarmMetric.PROMOTIONS_COMPLETED.meterName()).register(meters);
         MirrorMetrics metrics = new MirrorMetrics(HERE, db, meters, Clock.fixed(T0.plusSeconds(300), ZoneOffset.UTC),
                 Duration.ofSeconds(15), 1000);
-        MirrorSpec here = MirrorMetricsTest.spec("m1", "analytics-eu", HERE);
-        MirrorSpec elsewhere = MirrorMetricsTest.spec("m2", "analytics-ap", Region.of("ap-south-1"));
+        MirrorSpec here = spec("m1", "analytics-eu", HERE);
+        MirrorSpec elsewhere = spec("m2", "analytics-ap", Region.of("ap-south-1"));
         db.createMirror(here);
         db.createMirror(elsewhere);
         sensed(here.id(), T0, 4);
@@ -91,5 +96,11 @@ class AlarmMetricsPublicationTest {
     private static MetricDatum datum(String name, double value, StandardUnit unit, Instant at) {
         return MetricDatum.builder().storageResolution(60).metricName(name).dimensions(List.of()).timestamp(at)
                 .value(value).unit(unit).build();
+    }
+
+    private static MirrorSpec spec(String id, String name, Region destination) {
+        return new MirrorSpec(MirrorId.of(id), RepositoryId.of(name), RepositoryId.of("source-repo"), StoreFixtures.SOURCE,
+                destination, StorageNamespace.of("s3://bucket/repos/source-repo"), BranchId.of("main"), T0, "admin",
+                Optional.empty());
     }
 }

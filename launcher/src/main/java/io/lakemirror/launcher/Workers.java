@@ -1,0 +1,94 @@
+package io.lakemirror.launcher;
+
+import io.lakemirror.api.Authenticator;
+import io.lakemirror.api.Authorizer;
+import io.lakemirror.api.MirrorService;
+import io.lakemirror.api.http.ApiServer;
+import io.lakemirror.config.ReplicationConfig;
+import io.lakemirror.domain.AuthenticationException;
+import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.sdk.SdkLakeFs;
+import io.lakemirror.promoter.BranchPromoter;
+import io.lakemirror.promoter.MirrorsManager;
+import io.lakemirror.promoter.PromoterService;
+import io.lakemirror.runtime.Component;
+import io.lakemirror.sensor.CommitSensor;
+import io.lakemirror.sensor.SensorSettings;
+import io.lakemirror.validator.SourceCommits;
+import io.lakemirror.validator.Validator;
+import io.lakemirror.validator.ValidatorOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The composition root of each worker: the worker's own classes wired to the adapters of a
+ * process's {@link Backends}, each given only the role of the mirrors database it writes. The
+ * returned components are not started; the backends own and close every client.
+ */
+public final class Workers {
+    /** How long a promoter holds a branch; longer than the slowest lakeFS call with its retries. */
+    static final Duration PROMOTION_LEASE = Duration.ofSeconds(60);
+    private static final int PROMOTER_THREADS = 8;
+    private static final Duration PROMOTER_MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private Workers() {
+    }
+
+    /** The commit sensor, reading this region's lakeFS ({@code regional_endpoint}), where the sources live. */
+    public static Component sensor(Backends backends, MeterRegistry meters) {
+        return new CommitSensor(SensorSettings.from(backends.config()), backends.localLakeFs(), backends.mirrorsDatabase(),
+                backends.commitsQueue(), Clock.systemUTC(), meters);
+    }
+
+    /** The validator, consuming this region's queue and reading claim-checked commits from the sources' lakeFS. */
+    public static Component validator(Backends backends, MeterRegistry meters) {
+        ReplicationConfig config = backends.config();
+        return new Validator(ValidatorOptions.from(config.validator(), config.listMirrorsPageSize()), config.region(),
+                config.organizationId(), new Validator.Ports(backends.mirrorsDatabase(), backends.refstore(),
+                backends.consumerQueue(), backends.blockStore(),
+                SourceCommits.fromLakeFs(backends.lakeFsClients(), config::lakeFsEndpoint), Clock.systemUTC(), meters));
+    }
+
+    /** The promoter and mirrors manager, acting on this region's lakeFS, woken by the mirrors database's change feed. */
+    public static Component promoter(Backends backends, MeterRegistry meters) {
+        ReplicationConfig config = backends.config();
+        Clock clock = Clock.systemUTC();
+        LakeFs mirrors = backends.localLakeFs();
+        MirrorsManager manager = new MirrorsManager(config.region(), backends.mirrorsDatabase(), backends.refstore(),
+                mirrors, clock);
+        String owner = "promoter-" + config.region() + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        BranchPromoter promoter = new BranchPromoter(config.region(), owner, backends.mirrorsDatabase(),
+                backends.refstore(), mirrors, backends::lakeFs, clock, PROMOTION_LEASE);
+        return new PromoterService(config.region(), backends.mirrorsDatabase(), backends.changeFeed(), manager, promoter,
+                new PromoterService.Settings(config.mirrorsManager().processMirrorsInterval(), PROMOTION_LEASE,
+                        PROMOTER_THREADS, PROMOTER_MAX_BACKOFF, config.listMirrorsPageSize()), clock, meters);
+    }
+
+    /** The REST API on {@code listen_address}, serving {@code metrics} at {@code /metrics}. */
+    public static ApiServer api(Backends backends, PrometheusMeterRegistry metrics) {
+        ReplicationConfig config = backends.config();
+        URI authEndpoint = config.auth().apiEndpoint().orElse(config.regionalEndpoint());
+        LakeFs service = backends.lakeFsClients().forEndpoint(authEndpoint);
+        Authenticator authenticator = new Authenticator((accessKeyId, secret) -> {
+            try (var callerClient = SdkLakeFs.create(authEndpoint, accessKeyId, secret,
+                    SdkLakeFs.Settings.DEFAULTS.withMaxAttempts(1))) {
+                return callerClient.currentUser();
+            } catch (AuthenticationException e) {
+                return Optional.empty();
+            }
+        }, config.auth().cacheEnabled(), config.auth().cacheSize(), config.auth().cacheTtl());
+        Authorizer authorizer = new Authorizer(service, config.auth().cacheEnabled(), config.auth().cacheSize(),
+                config.auth().cacheTtl());
+        MirrorService mirrors = new MirrorService(config.region(), config.dstEndpoints(), backends.localLakeFs(),
+                region -> config.lakeFsEndpoint(region).map(backends.lakeFsClients()::forEndpoint),
+                backends.mirrorsDatabase(), authorizer, Clock.systemUTC(), config.listMirrorsPageSize());
+        return new ApiServer(config.listenAddress(), authenticator, mirrors, metrics);
+    }
+}
