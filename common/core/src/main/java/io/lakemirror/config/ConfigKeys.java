@@ -145,10 +145,19 @@ public final class ConfigKeys {
     // --- auth
     public static final ConfigKey<Secret> AUTH_ENCRYPT_SECRET_KEY = ConfigKey.required("auth.encrypt.secret_key", secret())
             .secret()
-            .doc("Secret used to sign and encrypt service tokens; keep it identical to lakeFS's auth.encrypt.secret_key.")
+            .doc("lakeFS's auth.encrypt.secret_key (identical in every region): signs the JWT for the external auth service (auth.mode auth_service) and decrypts the secret access keys stored in lakeFS's database (auth.mode kv). Not used with auth.mode lakefs_api.")
             .build();
     public static final ConfigKey<URI> AUTH_API_ENDPOINT = ConfigKey.optional("auth.api.endpoint", httpUrl())
-            .doc("External lakeFS auth service; when empty, credentials and policies are checked against regional_endpoint.")
+            .doc("lakeFS's external auth service (the authorization.yml contract), with its base path, for example http://auth:8000/api/v1. When set, auth.mode defaults to auth_service; when empty, to kv.")
+            .build();
+    public static final ConfigKey<Secret> AUTH_API_TOKEN = ConfigKey.optional("auth.api.token", secret())
+            .secret()
+            .defaultDescription("a JWT signed with auth.encrypt.secret_key")
+            .doc("Bearer token for the external auth service, as lakeFS's auth.api.token. When empty the service signs its own token with auth.encrypt.secret_key (HS256; sub _lakefs-internal, aud auth-client), as lakeFS does.")
+            .build();
+    public static final ConfigKey<String> AUTH_MODE = ConfigKey.optional("auth.mode", oneOf("auth_service", "kv", "lakefs_api"))
+            .defaultDescription("auth_service when auth.api.endpoint is set, else kv")
+            .doc("Where API callers' keys and policies are read: auth_service (lakeFS's external auth service at auth.api.endpoint), kv (lakeFS's own database, database.*; secrets decrypted with auth.encrypt.secret_key), or lakefs_api (lakeFS's REST API at regional_endpoint; the replication user then needs auth:ReadUser, and auth:ReadGroup with auth:ReadPolicy on simplified lakeFS). See docs/operations.md, Authentication modes.")
             .build();
     public static final ConfigKey<Boolean> AUTH_CACHE_ENABLED = ConfigKey.optional("auth.cache.enabled", bool())
             .defaultValue(false)
@@ -161,6 +170,48 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> AUTH_CACHE_TTL = ConfigKey.optional("auth.cache.ttl", duration())
             .defaultValue(Duration.ofSeconds(20))
             .doc("How long a cached auth check stays valid.")
+            .build();
+
+    // --- lakeFS's database (auth.mode kv), named as in lakeFS's configuration
+    public static final ConfigKey<String> DATABASE_TYPE = ConfigKey.optional("database.type", oneOf("dynamodb", "postgres"))
+            .doc("lakeFS's database (its database.type), read for users, credentials, groups and policies when auth.mode is kv. Required then.")
+            .build();
+    public static final ConfigKey<String> DATABASE_DYNAMODB_TABLE_NAME = ConfigKey.optional("database.dynamodb.table_name", nonEmptyString())
+            .defaultValue("kvstore")
+            .doc("lakeFS's DynamoDB table (its database.dynamodb.table_name).")
+            .build();
+    public static final ConfigKey<Region> DATABASE_DYNAMODB_AWS_REGION = ConfigKey.optional("database.dynamodb.aws_region", region())
+            .defaultDescription("same as region")
+            .doc("AWS region of lakeFS's DynamoDB table.")
+            .build();
+    public static final ConfigKey<URI> DATABASE_DYNAMODB_ENDPOINT = ConfigKey.optional("database.dynamodb.endpoint", httpUrl())
+            .doc("DynamoDB endpoint override of lakeFS's table (local testing).")
+            .build();
+    public static final ConfigKey<String> DATABASE_DYNAMODB_AWS_PROFILE = ConfigKey.optional("database.dynamodb.aws_profile", nonEmptyString())
+            .doc("AWS profile for lakeFS's table; the default credentials chain (or aws.access_key_id) when empty.")
+            .build();
+    public static final ConfigKey<String> DATABASE_DYNAMODB_AWS_ACCESS_KEY_ID = ConfigKey.optional("database.dynamodb.aws_access_key_id", nonEmptyString())
+            .doc("Static AWS access key for lakeFS's table, with database.dynamodb.aws_secret_access_key.")
+            .build();
+    public static final ConfigKey<Secret> DATABASE_DYNAMODB_AWS_SECRET_ACCESS_KEY = ConfigKey.optional("database.dynamodb.aws_secret_access_key", secret())
+            .secret()
+            .doc("Static AWS secret key for lakeFS's table.")
+            .build();
+    public static final ConfigKey<Integer> DATABASE_DYNAMODB_SCAN_LIMIT = ConfigKey.optional("database.dynamodb.scan_limit", intRange(1, 10_000))
+            .defaultValue(1024)
+            .doc("Most items per query of lakeFS's table.")
+            .build();
+    public static final ConfigKey<Secret> DATABASE_POSTGRES_CONNECTION_STRING = ConfigKey.optional("database.postgres.connection_string", connectionString())
+            .secret()
+            .doc("lakeFS's PostgreSQL (its database.postgres.connection_string, postgres://user:password@host:5432/db). The KV table is kv, or the connection string's lakefskv_table parameter, as in lakeFS. Required when database.type is postgres.")
+            .build();
+    public static final ConfigKey<Integer> DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS = ConfigKey.optional("database.postgres.max_open_connections", intRange(1, 1000))
+            .defaultValue(4)
+            .doc("Most connections to lakeFS's PostgreSQL (lakeFS's own default is 25; the service reads little).")
+            .build();
+    public static final ConfigKey<Duration> DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME = ConfigKey.optional("database.postgres.connection_max_lifetime", duration())
+            .defaultValue(Duration.ofMinutes(5))
+            .doc("Longest life of a connection to lakeFS's PostgreSQL.")
             .build();
 
     // --- logging
@@ -275,7 +326,11 @@ public final class ConfigKeys {
             BLOCKSTORE_TYPE, BLOCKSTORE_S3_REGION, BLOCKSTORE_S3_ENDPOINT, BLOCKSTORE_S3_FORCE_PATH_STYLE,
             QUEUE_TYPE, QUEUE_SQS_ENDPOINT, QUEUE_SQS_QUEUE_NAME, QUEUE_SQS_QUEUE_URLS,
             LISTEN_ADDRESS, LIST_MIRRORS_PAGE_SIZE, LIST_REPOSITORIES_PAGE_SIZE,
-            AUTH_ENCRYPT_SECRET_KEY, AUTH_API_ENDPOINT, AUTH_CACHE_ENABLED, AUTH_CACHE_SIZE, AUTH_CACHE_TTL,
+            AUTH_ENCRYPT_SECRET_KEY, AUTH_API_ENDPOINT, AUTH_API_TOKEN, AUTH_MODE, AUTH_CACHE_ENABLED, AUTH_CACHE_SIZE, AUTH_CACHE_TTL,
+            DATABASE_TYPE, DATABASE_DYNAMODB_TABLE_NAME, DATABASE_DYNAMODB_AWS_REGION, DATABASE_DYNAMODB_ENDPOINT,
+            DATABASE_DYNAMODB_AWS_PROFILE, DATABASE_DYNAMODB_AWS_ACCESS_KEY_ID, DATABASE_DYNAMODB_AWS_SECRET_ACCESS_KEY,
+            DATABASE_DYNAMODB_SCAN_LIMIT, DATABASE_POSTGRES_CONNECTION_STRING, DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS,
+            DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME,
             LOGGING_LEVEL, LOGGING_FORMAT,
             COMMIT_SENSOR_PROCESS_BRANCHES_DURATION, COMMIT_SENSOR_BRANCHES_SCANNER_CONCURRENCY_LIMIT,
             COMMIT_SENSOR_LIST_BRANCH_PAGE_SIZE, COMMIT_SENSOR_LOG_COMMIT_PAGE_SIZE, COMMIT_SENSOR_INCLUDE_HIDDEN_BRANCHES,

@@ -33,6 +33,9 @@ public final class ReplicationConfig {
     private final int listMirrorsPageSize;
     private final int listRepositoriesPageSize;
     private final AuthSettings auth;
+    private final io.lakemirror.auth.AuthMode authMode;
+    private final Optional<Secret> authApiToken;
+    private final LakeFsDatabaseSettings lakeFsDatabase;
     private final LoggingSettings logging;
     private final CommitSensorSettings commitSensor;
     private final MirrorsManagerSettings mirrorsManager;
@@ -64,6 +67,14 @@ public final class ReplicationConfig {
         this.listRepositoriesPageSize = v.require(LIST_REPOSITORIES_PAGE_SIZE);
         this.auth = new AuthSettings(v.require(AUTH_ENCRYPT_SECRET_KEY), v.get(AUTH_API_ENDPOINT),
                 v.require(AUTH_CACHE_ENABLED), v.require(AUTH_CACHE_SIZE), v.require(AUTH_CACHE_TTL));
+        this.authMode = effectiveAuthMode(v);
+        this.authApiToken = v.get(AUTH_API_TOKEN);
+        this.lakeFsDatabase = new LakeFsDatabaseSettings(v.get(DATABASE_TYPE), v.require(DATABASE_DYNAMODB_TABLE_NAME),
+                v.require(DATABASE_DYNAMODB_AWS_REGION), v.get(DATABASE_DYNAMODB_ENDPOINT), v.get(DATABASE_DYNAMODB_AWS_PROFILE),
+                v.get(DATABASE_DYNAMODB_AWS_ACCESS_KEY_ID).flatMap(id -> v.get(DATABASE_DYNAMODB_AWS_SECRET_ACCESS_KEY)
+                        .map(secret -> new AwsCredentials(id, secret))),
+                v.require(DATABASE_DYNAMODB_SCAN_LIMIT), v.get(DATABASE_POSTGRES_CONNECTION_STRING),
+                v.require(DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS), v.require(DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME));
         this.logging = new LoggingSettings(v.require(LOGGING_LEVEL), v.require(LOGGING_FORMAT));
         this.commitSensor = new CommitSensorSettings(v.require(COMMIT_SENSOR_PROCESS_BRANCHES_DURATION),
                 v.require(COMMIT_SENSOR_BRANCHES_SCANNER_CONCURRENCY_LIMIT), v.require(COMMIT_SENSOR_LIST_BRANCH_PAGE_SIZE),
@@ -89,6 +100,7 @@ public final class ReplicationConfig {
             defaultTo(v, MIRRORS_DATABASE_DYNAMODB_AWS_REGION, r);
             defaultTo(v, REFSTORE_DATABASE_DYNAMODB_AWS_REGION, r);
             defaultTo(v, BLOCKSTORE_S3_REGION, r);
+            defaultTo(v, DATABASE_DYNAMODB_AWS_REGION, r);
         });
         if (v.get(REFSTORE_DATABASE_TYPE).isEmpty()) {
             v.get(MIRRORS_DATABASE_TYPE).ifPresent(t -> v.put(REFSTORE_DATABASE_TYPE, t, "mirrors_database.type"));
@@ -118,11 +130,35 @@ public final class ReplicationConfig {
         v.get(METRICS_CLOUDWATCH_STEP).filter(step -> step.compareTo(MAX_CLOUDWATCH_STEP) > 0 || step.compareTo(MIN_CLOUDWATCH_STEP) < 0)
                 .ifPresent(step -> problems.add("metrics.cloudwatch.step " + Durations.format(step) + " is out of range: must be"
                         + " between 1s and 1m, since the CloudWatch alarms expect a datapoint every minute"));
+        checkAuth(v, problems);
         if (v.get(AWS_ACCESS_KEY_ID).isPresent() != v.get(AWS_SECRET_ACCESS_KEY).isPresent()) {
             problems.add("aws.access_key_id and aws.secret_access_key must be set together (or neither, to use"
                     + " the default AWS credentials chain)");
         }
         return problems.isEmpty() ? new ReplicationConfig(v) : null;
+    }
+
+    /** lakeFS Enterprise's replication service: the auth service when auth.api.endpoint is set, else lakeFS's database. */
+    private static io.lakemirror.auth.AuthMode effectiveAuthMode(ConfigValues v) {
+        return v.get(AUTH_MODE).map(io.lakemirror.auth.AuthMode::fromWire).orElse(v.get(AUTH_API_ENDPOINT).isPresent()
+                ? io.lakemirror.auth.AuthMode.AUTH_SERVICE : io.lakemirror.auth.AuthMode.KV);
+    }
+
+    private static void checkAuth(ConfigValues v, List<String> problems) {
+        Optional<String> mode = v.get(AUTH_MODE);
+        if (mode.filter("auth_service"::equals).isPresent() && v.get(AUTH_API_ENDPOINT).isEmpty()) {
+            problems.add("auth.mode auth_service needs auth.api.endpoint, the URL of lakeFS's external auth service");
+        }
+        if (mode.filter("kv"::equals).isPresent() && v.get(DATABASE_TYPE).isEmpty()) {
+            problems.add("auth.mode kv needs database.type (dynamodb or postgres) and its settings: lakeFS's own database,"
+                    + " where its users, credentials and policies are");
+        }
+        if (v.get(DATABASE_TYPE).filter("postgres"::equals).isPresent() && v.get(DATABASE_POSTGRES_CONNECTION_STRING).isEmpty()) {
+            problems.add("database.postgres.connection_string is required when database.type is postgres");
+        }
+        if (v.get(DATABASE_DYNAMODB_AWS_ACCESS_KEY_ID).isPresent() != v.get(DATABASE_DYNAMODB_AWS_SECRET_ACCESS_KEY).isPresent()) {
+            problems.add("database.dynamodb.aws_access_key_id and database.dynamodb.aws_secret_access_key must be set together");
+        }
     }
 
     private static <T> void defaultTo(ConfigValues v, ConfigKey<T> key, T value) {
@@ -218,6 +254,21 @@ public final class ReplicationConfig {
         return auth;
     }
 
+    /** Where the API reads callers' keys and policies ({@code auth.mode}, or its default). */
+    public io.lakemirror.auth.AuthMode authMode() {
+        return authMode;
+    }
+
+    /** {@code auth.api.token}: a fixed bearer token for the auth service instead of a signed JWT. */
+    public Optional<Secret> authApiToken() {
+        return authApiToken;
+    }
+
+    /** lakeFS's own database ({@code database.*}), read in {@code auth.mode kv}. */
+    public LakeFsDatabaseSettings lakeFsDatabase() {
+        return lakeFsDatabase;
+    }
+
     public LoggingSettings logging() {
         return logging;
     }
@@ -273,6 +324,18 @@ public final class ReplicationConfig {
     }
 
     public record LoggingSettings(String level, String format) {
+    }
+
+    /**
+     * lakeFS's database as lakeFS configures it ({@code database.*}).
+     *
+     * @param type empty when not configured
+     */
+    public record LakeFsDatabaseSettings(Optional<String> type, String dynamoDbTableName, Region dynamoDbRegion,
+                                         Optional<URI> dynamoDbEndpoint, Optional<String> dynamoDbProfile,
+                                         Optional<AwsCredentials> dynamoDbCredentials, int dynamoDbScanLimit,
+                                         Optional<Secret> postgresConnectionString, int postgresMaxOpenConnections,
+                                         Duration postgresConnectionMaxLifetime) {
     }
 
     public record CommitSensorSettings(Duration processBranchesInterval, int branchesScannerConcurrencyLimit,

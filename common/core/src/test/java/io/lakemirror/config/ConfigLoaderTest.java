@@ -89,6 +89,14 @@ class ConfigLoaderTest {
                 Arguments.of("auth.cache.enabled", (Function<ReplicationConfig, Object>) c -> c.auth().cacheEnabled(), false),
                 Arguments.of("auth.cache.size", (Function<ReplicationConfig, Object>) c -> c.auth().cacheSize(), 1024),
                 Arguments.of("auth.cache.ttl", (Function<ReplicationConfig, Object>) c -> c.auth().cacheTtl(), Duration.ofSeconds(20)),
+                Arguments.of("auth.mode", (Function<ReplicationConfig, Object>) ReplicationConfig::authMode, io.lakemirror.auth.AuthMode.KV),
+                Arguments.of("auth.api.token", (Function<ReplicationConfig, Object>) ReplicationConfig::authApiToken, Optional.empty()),
+                Arguments.of("database.type", (Function<ReplicationConfig, Object>) c -> c.lakeFsDatabase().type(), Optional.empty()),
+                Arguments.of("database.dynamodb.table_name", (Function<ReplicationConfig, Object>) c -> c.lakeFsDatabase().dynamoDbTableName(), "kvstore"),
+                Arguments.of("database.dynamodb.aws_region", (Function<ReplicationConfig, Object>) c -> c.lakeFsDatabase().dynamoDbRegion(), Region.of("us-east-1")),
+                Arguments.of("database.dynamodb.aws_profile", (Function<ReplicationConfig, Object>) c -> c.lakeFsDatabase().dynamoDbProfile(), Optional.empty()),
+                Arguments.of("database.dynamodb.aws_access_key_id", (Function<ReplicationConfig, Object>) c -> c.lakeFsDatabase().dynamoDbCredentials(), Optional.empty()),
+                Arguments.of("database.dynamodb.scan_limit", (Function<ReplicationConfig, Object>) c -> c.lakeFsDatabase().dynamoDbScanLimit(), 1024),
                 Arguments.of("queue.type", (Function<ReplicationConfig, Object>) c -> c.queue().type(), "sqs"),
                 Arguments.of("queue.sqs.queue_name", (Function<ReplicationConfig, Object>) c -> c.queue().queueName(), "lakemirror-commits.fifo"),
                 Arguments.of("queue.sqs.queue_urls", (Function<ReplicationConfig, Object>) c -> c.queue().queueUrls(), Map.of()),
@@ -121,6 +129,7 @@ class ConfigLoaderTest {
                 .filter(n -> !n.endsWith(".endpoint") || n.equals("auth.api.endpoint"))
                 .filter(n -> !n.contains("postgres") && !n.equals("aws.secret_access_key")
                         && !n.equals("mirrors_database.dynamodb.table_name")
+                        && !n.equals("database.dynamodb.aws_secret_access_key")
                         && !n.startsWith("refstore_database.dynamodb.aws_region"))
                 .toList();
         assertThat(covered).containsAll(optional);
