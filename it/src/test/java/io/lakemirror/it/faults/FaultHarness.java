@@ -2,6 +2,7 @@ package io.lakemirror.it.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lakemirror.config.Secret;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.RepositoryId;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * fault off, every component up) and the wait for convergence (I4). See docs/testing.md.
  */
 final class FaultHarness implements AutoCloseable {
+    /** How long setting up a mirror may take on a slow or busy machine before the run gives up. */
+    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(3);
     private static final Logger LOG = LoggerFactory.getLogger(FaultHarness.class);
     static final String A = "us-east-1";
     static final String B = "eu-west-1";
@@ -192,7 +196,8 @@ final class FaultHarness implements AutoCloseable {
         // All five at once: each waits for its region's mirrors manager, and waiting in turn costs half a minute.
         created.forEach((id, where) -> {
             String[] parts = where.split("/");
-            await("mirror " + parts[2] + " ACTIVE").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+            await("mirror " + parts[2] + " ACTIVE").atMost(SETUP_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(() ->
                     api(parts[0]).mirror(parts[1], id).get("status").asText().equals("ACTIVE"));
             LOG.info("mirror {} ({}) is ACTIVE", id, where);
         });
@@ -214,9 +219,29 @@ final class FaultHarness implements AutoCloseable {
                 world.replicationSecretAccessKey());
     }
 
-    /** Asks for a mirror; returns its ID at once (it becomes ACTIVE later). */
+    /**
+     * Asks for a mirror; returns its ID at once (it becomes ACTIVE later). On a busy machine the API
+     * can answer after the client gave up, so a failed request is repeated until the mirror exists,
+     * and a mirror an earlier attempt created is found by its name instead of being asked for twice.
+     */
     private String createMirror(String via, String repo, String name, String region, String namespace) {
-        return api(via).createMirror(repo, name, region, namespace).get("id").asText();
+        AtomicReference<String> id = new AtomicReference<>();
+        await("mirror " + name + " created through the API of " + via).atMost(SETUP_TIMEOUT)
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                    Optional<String> existing = existingMirror(via, repo, name);
+                    id.set(existing.orElseGet(() -> api(via).createMirror(repo, name, region, namespace).get("id").asText()));
+                    return true;
+                });
+        return id.get();
+    }
+
+    private Optional<String> existingMirror(String via, String repo, String name) {
+        for (JsonNode mirror : api(via).mirrors(repo).path("results")) {
+            if (mirror.path("name").asText().equals(name)) {
+                return Optional.of(mirror.path("id").asText());
+            }
+        }
+        return Optional.empty();
     }
 
     private ReplicationApiClient api(String region) {
