@@ -183,4 +183,19 @@ final class HookedMirrorsDatabase implements MirrorsDatabase {
     public void recordPromoterError(MirrorId id, BranchId branch, BranchState.ErrorInfo error, String owner) {
         delegate.recordPromoterError(id, branch, error, owner);
     }
+
+    @Override
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+        return delegate.claimRepair(id, branch, lease, now);
+    }
+
+    @Override
+    public void releasePromotion(MirrorId id, BranchId branch, String owner) {
+        delegate.releasePromotion(id, branch, owner);
+    }
+
+    @Override
+    public boolean resetBranchState(BranchState expected, BranchState replacement, Instant now) {
+        return delegate.resetBranchState(expected, replacement, now);
+    }
 }

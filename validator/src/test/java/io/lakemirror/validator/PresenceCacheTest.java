@@ -90,6 +90,11 @@ class PresenceCacheTest {
         }
 
         @Override
+        public void evictCommits(MirrorId mirror, Collection<CommitId> ids) {
+            delegate.evictCommits(mirror, ids);
+        }
+
+        @Override
         public void deleteMirror(MirrorId mirror) {
             delegate.deleteMirror(mirror);
         }

@@ -25,8 +25,26 @@ import java.util.Optional;
  * <p>A write that is retried after a timeout may find its own first attempt done: creating
  * something then fails with {@code AlreadyExistsException}, which callers that copy state treat as
  * success.
+ *
+ * <p>{@link #bounded(Deadline)} gives a view whose every call ends by a deadline, for callers whose
+ * writes must not outlive a lease (the promoter).
  */
 public interface LakeFs {
+
+    /**
+     * This lakeFS with every call held to {@code deadline}: a call is not started once it has passed
+     * ({@code DeadlineExceededException}), a call still running at the deadline is abandoned and
+     * fails as a timeout, and no call is retried past it. A view of a view keeps the earlier
+     * deadline. The default checks before each call only; adapters that can bound a call in flight
+     * override it.
+     *
+     * <p>Abandoning a request does not recall it: lakeFS may still apply a write it received, after
+     * the deadline. Callers that need a write never to land late pair the deadline with a check of
+     * the outcome (the promoter's anti-entropy pass).
+     */
+    default LakeFs bounded(Deadline deadline) {
+        return BoundedLakeFs.of(this, deadline);
+    }
 
     // ---- repositories
 

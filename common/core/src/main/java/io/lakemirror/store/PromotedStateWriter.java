@@ -27,4 +27,17 @@ public interface PromotedStateWriter extends MirrorsReader {
 
     /** Records a promotion failure and releases the lease held by {@code owner}, if it still holds it. */
     void recordPromoterError(MirrorId id, BranchId branch, BranchState.ErrorInfo error, String owner);
+
+    /**
+     * Claims the branch to check or repair the mirror branch against its promoted state, without
+     * applying a new sequence (the promoter's anti-entropy pass): succeeds when {@code lease.sequence()}
+     * is the promoted sequence and no other owner holds an unexpired lease at {@code now}. The holder
+     * excludes promoters exactly as a promotion lease does, and lets go with {@link #releasePromotion}.
+     *
+     * @return whether the caller now holds the lease
+     */
+    boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now);
+
+    /** Releases the lease held by {@code owner} without recording anything; nothing happens when another holds it. */
+    void releasePromotion(MirrorId id, BranchId branch, String owner);
 }

@@ -26,6 +26,13 @@ public interface Refstore {
     /** Marks commits as created on the mirror repository. */
     void markPromoted(MirrorId mirror, Collection<CommitId> ids);
 
+    /**
+     * Removes the records of {@code ids} (promoted or not), for a record found not to hash to its ID
+     * or refused by lakeFS: the next {@link #putCommits} of a verified copy then stores that copy.
+     * Absent IDs are ignored.
+     */
+    void evictCommits(MirrorId mirror, Collection<CommitId> ids);
+
     /** Removes every commit record of a mirror. */
     void deleteMirror(MirrorId mirror);
 

@@ -304,6 +304,57 @@ public final class InMemoryMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+        BranchState next;
+        synchronized (this) {
+            BranchState s = current(id, branch);
+            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || !p.until().isAfter(now)).orElse(true);
+            if (!free || s.promoted().isEmpty() || s.promotedSequence() != lease.sequence()) {
+                return false;
+            }
+            next = new BranchState(id, branch, s.validated(), s.waiting(), s.validatorError(), s.promoted(),
+                    Optional.of(lease), s.promoterError());
+            store(next);
+        }
+        branchChanged(id, branch, Optional.of(next));
+        return true;
+    }
+
+    @Override
+    public void releasePromotion(MirrorId id, BranchId branch, String owner) {
+        BranchState next;
+        synchronized (this) {
+            BranchState s = current(id, branch);
+            if (s.promotion().map(p -> !p.owner().equals(owner)).orElse(true)) {
+                return;
+            }
+            next = new BranchState(id, branch, s.validated(), s.waiting(), s.validatorError(), s.promoted(),
+                    Optional.empty(), s.promoterError());
+            store(next);
+        }
+        branchChanged(id, branch, Optional.of(next));
+    }
+
+    @Override
+    public boolean resetBranchState(BranchState expected, BranchState replacement, Instant now) {
+        MirrorId id = replacement.mirrorId();
+        BranchId branch = replacement.branch();
+        synchronized (this) {
+            BranchState s = current(id, branch);
+            boolean leaseHeld = s.promotion().map(p -> p.until().isAfter(now)).orElse(false);
+            if (leaseHeld || !s.validated().map(BranchState.Validated::sequence)
+                    .equals(expected.validated().map(BranchState.Validated::sequence))
+                    || !s.promoted().map(BranchState.Promoted::sequence)
+                    .equals(expected.promoted().map(BranchState.Promoted::sequence))) {
+                return false;
+            }
+            store(replacement);
+        }
+        branchChanged(id, branch, Optional.of(replacement));
+        return true;
+    }
+
+    @Override
     public void recordPromoterError(MirrorId id, BranchId branch, BranchState.ErrorInfo error, String owner) {
         BranchState next;
         synchronized (this) {

@@ -47,6 +47,14 @@ public final class InMemoryRefstore implements Refstore {
     }
 
     @Override
+    public synchronized void evictCommits(MirrorId mirror, Collection<CommitId> ids) {
+        Map<CommitId, StoredCommit> stored = commits.get(mirror);
+        if (stored != null) {
+            ids.forEach(stored::remove);
+        }
+    }
+
+    @Override
     public synchronized void deleteMirror(MirrorId mirror) {
         commits.remove(mirror);
     }

@@ -394,6 +394,85 @@ public abstract class MirrorsDatabaseContract {
     }
 
     @Test
+    void claimRepair_shouldExcludePromoters_untilReleased() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), T0);
+        db.recordPromoted(id, MAIN, promoted(1, 10), "p");
+        var repair = new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(30));
+
+        assertThat(db.claimRepair(id, MAIN, repair, T0)).isTrue();
+        db.recordValidated(id, MAIN, validated(2, 20));
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), T0.plusSeconds(1)))
+                .as("the repair holds the branch").isFalse();
+        db.releasePromotion(id, MAIN, "someone-else");
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion()).contains(repair);
+
+        db.releasePromotion(id, MAIN, "anti-entropy");
+
+        BranchState state = db.getBranchState(id, MAIN).orElseThrow();
+        assertThat(state.promotion()).isEmpty();
+        assertThat(state.promoted()).contains(promoted(1, 10));
+        assertThat(state.validatedSequence()).isEqualTo(2);
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), T0.plusSeconds(1)))
+                .isTrue();
+    }
+
+    @Test
+    void claimRepair_shouldRefuse_awayFromThePromotedSequence_orWhileAnotherHoldsTheLease() {
+        MirrorId id = MirrorId.of("m1");
+        var repair = new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(30));
+        assertThat(db.claimRepair(id, MAIN, repair, T0)).as("nothing promoted").isFalse();
+        db.recordValidated(id, MAIN, validated(1, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), T0);
+        db.recordPromoted(id, MAIN, promoted(1, 10), "p");
+        db.recordValidated(id, MAIN, validated(2, 20));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), T0);
+
+        assertThat(db.claimRepair(id, MAIN, repair, T0.plusSeconds(10))).as("a promoter holds it").isFalse();
+        assertThat(db.claimRepair(id, MAIN, new BranchState.PromotionLease(2, "anti-entropy", T0.plusSeconds(60)),
+                T0.plusSeconds(31))).as("sequence 2 is not promoted").isFalse();
+        assertThat(db.claimRepair(id, MAIN, new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(60)),
+                T0.plusSeconds(31))).as("the promoter's lease lapsed").isTrue();
+    }
+
+    @Test
+    void resetBranchState_shouldReplaceBothWritersAttributes_whenTheSequencesAreAsRead() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1_000_000_000_000L, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1_000_000_000_000L, "p", T0.plusSeconds(30)), T0);
+        db.recordPromoted(id, MAIN, promoted(1_000_000_000_000L, 10), "p");
+        db.recordValidatorError(id, MAIN, new BranchState.ErrorInfo("stale sequence 7", T0));
+        BranchState read = db.getBranchState(id, MAIN).orElseThrow();
+        BranchState replacement = new BranchState(id, MAIN, Optional.of(validated(6, 10)), Optional.of(waiting(7, 20, List.of())),
+                Optional.empty(), Optional.of(promoted(6, 10)), Optional.empty(), Optional.empty());
+
+        assertThat(db.resetBranchState(read, replacement, T0.plusSeconds(5))).isTrue();
+
+        assertThat(db.getBranchState(id, MAIN)).contains(replacement);
+        assertThat(db.resetBranchState(read, BranchState.empty(id, MAIN), T0.plusSeconds(6)))
+                .as("planned on a state that is gone").isFalse();
+        db.recordValidated(id, MAIN, validated(7, 20));
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().needsPromotion()).isTrue();
+    }
+
+    @Test
+    void resetBranchState_shouldRefuse_whileALeaseIsHeld_andClearAnExpiredOne() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(5, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(5, "p", T0.plusSeconds(30)), T0);
+        BranchState read = db.getBranchState(id, MAIN).orElseThrow();
+        BranchState cleared = new BranchState(id, MAIN, read.validated(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+
+        assertThat(db.resetBranchState(read, cleared, T0.plusSeconds(29))).isFalse();
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion()).isPresent();
+
+        assertThat(db.resetBranchState(read, cleared, T0.plusSeconds(30))).isTrue();
+        assertThat(db.getBranchState(id, MAIN)).contains(cleared);
+    }
+
+    @Test
     void branchWrites_shouldNotClobberEachOther_acrossValidatorAndPromoter() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));

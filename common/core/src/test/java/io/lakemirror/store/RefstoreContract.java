@@ -51,6 +51,23 @@ public abstract class RefstoreContract {
     }
 
     @Test
+    void evictCommits_shouldRemoveTheRecords_soThatAnotherCopyCanBeStored() {
+        CommitRecord stored = commit(1);
+        CommitRecord other = new CommitRecord(stored.id(), stored.parents(), stored.committer(), "another message",
+                stored.metaRangeId(), stored.creationDate(), stored.metadata(), stored.generation(), stored.version());
+        refstore.putCommits(MIRROR, List.of(stored, commit(2, 1)));
+        refstore.markPromoted(MIRROR, List.of(commitId(2)));
+
+        refstore.evictCommits(MIRROR, List.of(commitId(1), commitId(2), commitId(42)));
+        refstore.putCommits(MIRROR, List.of(other));
+
+        Map<CommitId, Refstore.StoredCommit> found = refstore.getCommits(MIRROR, List.of(commitId(1), commitId(2)));
+        assertThat(found).containsOnlyKeys(commitId(1));
+        assertThat(found.get(commitId(1)).commit().message()).isEqualTo("another message");
+        assertThat(found.get(commitId(1)).promoted()).isFalse();
+    }
+
+    @Test
     void getCommits_shouldHandleManyIdsAtOnce() {
         List<CommitRecord> many = IntStream.range(1, 301).mapToObj(n -> commit(n, n - 1)).toList();
         refstore.putCommits(MIRROR, many);

@@ -562,6 +562,81 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
         throw contended(call);
     }
 
+    @Override
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+        String call = "claimRepair(" + id + "/" + branch + ", sequence " + lease.sequence() + ", owner " + lease.owner() + ")";
+        Outcome outcome = updateBranch(call, id, branch, "#promotion = :promotion", null,
+                "#promoted.#sequence = :seq"
+                        + " AND (attribute_not_exists(#promotion) OR #promotion.#owner = :owner OR #promotion.#until <= :now)",
+                Map.of("promotion", ItemCodec.lease(lease), "seq", n(lease.sequence()), "owner", s(lease.owner()),
+                        "now", instant(now)));
+        if (!outcome.written() && !outcome.current().isEmpty()) {
+            BranchState current = codec.decodeBranchState(outcome.current());
+            LOG.trace("Repair of {}/{} at sequence {} not claimed by {} (promoted {}, lease {})", id, branch,
+                    lease.sequence(), lease.owner(), current.promotedSequence(),
+                    current.promotion().map(p -> p.owner() + " until " + p.until()).orElse("free"));
+        }
+        return outcome.written();
+    }
+
+    @Override
+    public void releasePromotion(MirrorId id, BranchId branch, String owner) {
+        String call = "releasePromotion(" + id + "/" + branch + ", owner " + owner + ")";
+        Outcome outcome = updateBranch(call, id, branch, null, "#promotion", "#promotion.#owner = :owner",
+                Map.of("owner", s(owner)));
+        if (!outcome.written()) {
+            LOG.trace("{}: {} did not hold the lease; nothing released", call, owner);
+        }
+    }
+
+    @Override
+    public boolean resetBranchState(BranchState expected, BranchState replacement, Instant now) {
+        MirrorId id = replacement.mirrorId();
+        BranchId branch = replacement.branch();
+        String call = "resetBranchState(" + id + "/" + branch + ", validated " + replacement.validatedSequence()
+                + ", promoted " + replacement.promotedSequence() + ")";
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put("now", instant(now));
+        List<String> sets = new ArrayList<>();
+        List<String> removes = new ArrayList<>();
+        setOrRemove("validated", replacement.validated().map(ItemCodec::validated), sets, removes, values);
+        setOrRemove("waiting", replacement.waiting().map(ItemCodec::waiting), sets, removes, values);
+        setOrRemove("validator_error", replacement.validatorError().map(ItemCodec::error), sets, removes, values);
+        setOrRemove("promoted", replacement.promoted().map(ItemCodec::promoted), sets, removes, values);
+        setOrRemove("promotion", replacement.promotion().map(ItemCodec::lease), sets, removes, values);
+        setOrRemove("promoter_error", replacement.promoterError().map(ItemCodec::error), sets, removes, values);
+        String condition = sequenceIs("validated", expected.validated().map(BranchState.Validated::sequence), values)
+                + " AND " + sequenceIs("promoted", expected.promoted().map(BranchState.Promoted::sequence), values)
+                + " AND (attribute_not_exists(#promotion) OR #promotion.#until <= :now)";
+        Outcome outcome = updateBranch(call, id, branch, sets.isEmpty() ? null : String.join(", ", sets),
+                removes.isEmpty() ? null : String.join(", ", removes), condition, values);
+        if (!outcome.written()) {
+            BranchState current = currentBranchState(outcome, id, branch);
+            LOG.debug("{} refused: the branch state changed (validated {}, promoted {}, lease {})", call,
+                    current.validatedSequence(), current.promotedSequence(),
+                    current.promotion().map(p -> p.owner() + " until " + p.until()).orElse("free"));
+        }
+        return outcome.written();
+    }
+
+    private static void setOrRemove(String attribute, Optional<AttributeValue> value, List<String> sets,
+                                    List<String> removes, Map<String, AttributeValue> values) {
+        if (value.isPresent()) {
+            sets.add("#" + attribute + " = :" + attribute);
+            values.put(attribute, value.get());
+        } else {
+            removes.add("#" + attribute);
+        }
+    }
+
+    private static String sequenceIs(String attribute, Optional<Long> sequence, Map<String, AttributeValue> values) {
+        if (sequence.isEmpty()) {
+            return "attribute_not_exists(#" + attribute + ")";
+        }
+        values.put(attribute + "_seq", n(sequence.get()));
+        return "#" + attribute + ".#sequence = :" + attribute + "_seq";
+    }
+
     private RetryableException contended(String call) {
         return new RetryableException("DynamoDB table " + table + ": " + call + " lost its condition "
                 + MAX_CONDITION_ATTEMPTS + " times in a row to concurrent writers" + DynamoDbErrors.RETRIED);
@@ -574,11 +649,12 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
 
     /**
      * Updates one branch-state item: sets the common header (so whichever writer comes first creates a
-     * complete item), then {@code sets}, removes {@code removes}, under {@code condition} and the schema guard.
+     * complete item), then {@code sets} (none when null), removes {@code removes}, under {@code condition}
+     * and the schema guard.
      */
     private Outcome updateBranch(String call, MirrorId id, BranchId branch, String sets, String removes, String condition,
                                  Map<String, AttributeValue> values) {
-        String update = "SET " + BRANCH_HEADER + ", " + sets + (removes == null ? "" : " REMOVE " + removes);
+        String update = "SET " + BRANCH_HEADER + (sets == null ? "" : ", " + sets) + (removes == null ? "" : " REMOVE " + removes);
         String fullCondition = condition == null ? SCHEMA_GUARD : "(" + condition + ") AND " + SCHEMA_GUARD;
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put("schema_version", n(ItemCodec.SCHEMA_VERSION));

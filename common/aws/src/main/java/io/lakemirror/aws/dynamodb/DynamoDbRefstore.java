@@ -165,6 +165,15 @@ public final class DynamoDbRefstore implements Refstore {
     }
 
     @Override
+    public void evictCommits(MirrorId mirror, Collection<CommitId> ids) {
+        String pk = TableKeys.refsPk(organization, mirror);
+        List<Map<String, AttributeValue>> keys = Batches.distinct(ids, id -> id).stream()
+                .map(id -> TableKeys.key(pk, TableKeys.commitSk(id))).toList();
+        batches.delete("evictCommits(mirror " + mirror + ", " + keys.size() + " ids)", keys);
+        LOG.debug("Evicted {} commit record(s) of mirror {}", keys.size(), mirror);
+    }
+
+    @Override
     public void deleteMirror(MirrorId mirror) {
         String call = "deleteMirror(refstore of mirror " + mirror + ")";
         String keyCondition = "#pk = :pk";

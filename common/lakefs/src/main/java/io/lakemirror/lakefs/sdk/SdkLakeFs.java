@@ -21,12 +21,14 @@ import io.lakemirror.config.Secret;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.DeadlineExceededException;
 import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.Ref;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.TagId;
 import io.lakemirror.lakefs.Branch;
+import io.lakemirror.lakefs.Deadline;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.LogRequest;
 import io.lakemirror.lakefs.Page;
@@ -37,6 +39,8 @@ import io.lakemirror.lakefs.RepositoryCreation;
 import io.lakemirror.lakefs.Tag;
 import io.lakemirror.lakefs.User;
 import io.lakemirror.lakefs.UserId;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -44,7 +48,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +65,29 @@ import org.slf4j.LoggerFactory;
  * become domain exceptions; transient ones (5xx, 429, timeouts, I/O) are retried with exponential
  * backoff as {@link Settings} say, everything else fails at once. Thread-safe; {@link #close()}
  * releases the HTTP connections and threads.
+ *
+ * <p>A {@linkplain #bounded(Deadline) bounded view} shares the connections and holds every call to
+ * its deadline: an attempt is not started once the deadline has passed, each request's connect,
+ * read and write timeouts are cut to the time left, a watchdog cancels a request still running at
+ * the deadline, and a retry is made only when its backoff ends before the deadline. Whatever the
+ * settings, the caller has its answer (or a {@link DeadlineExceededException}) by the deadline plus
+ * the watchdog's scheduling delay.
  */
 public final class SdkLakeFs implements LakeFs, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SdkLakeFs.class);
     private static final String API_PATH = "/api/v1";
+    /** The bounded call running on this thread, seen by the interceptor (the SDK executes on the caller's thread). */
+    private static final ThreadLocal<CallGuard> GUARD = new ThreadLocal<>();
 
     private final String endpoint;
     private final ApiClient client;
     private final Retry retry;
+    private final Settings settings;
+    private final IntervalFunction backoff;
+    private final ScheduledThreadPoolExecutor watchdog;
+    /** Null for the client itself; a bounded view's deadline otherwise. */
+    private final Deadline deadline;
+    private final boolean ownsResources;
     private final RepositoriesApi repositories;
     private final BranchesApi branches;
     private final RefsApi refs;
@@ -118,20 +145,31 @@ public final class SdkLakeFs implements LakeFs, AutoCloseable {
 
     private SdkLakeFs(URI endpoint, String accessKeyId, Secret secretAccessKey, Settings settings) {
         this.endpoint = baseUrl(endpoint);
+        this.settings = settings;
+        this.deadline = null;
+        this.ownsResources = true;
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lakefs-deadline-" + this.endpoint);
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.writeTimeout())
+                .addInterceptor(this::holdToDeadline)
                 .build();
         this.client = new ApiClient(http);
         client.setBasePath(this.endpoint + API_PATH);
         client.setUsername(accessKeyId);
         client.setPassword(secretAccessKey.reveal());
         client.setUserAgent("lakemirror");
+        this.backoff = IntervalFunction.ofExponentialBackoff(settings.initialBackoff(), settings.backoffMultiplier(),
+                settings.maxBackoff());
         this.retry = Retry.of("lakefs " + this.endpoint, RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.initialBackoff(),
-                        settings.backoffMultiplier(), settings.maxBackoff()))
+                .intervalFunction(backoff)
                 .retryOnException(e -> e instanceof RetryableException)
                 .build());
         retry.getEventPublisher().onRetry(event -> LOG.debug("retrying lakeFS call in {} (attempt {}): {}",
@@ -145,6 +183,32 @@ public final class SdkLakeFs implements LakeFs, AutoCloseable {
         this.experimental = new ExperimentalApi(client);
         this.tags = new TagsApi(client);
         this.auth = new AuthApi(client);
+    }
+
+    /** A view of {@code parent} held to {@code deadline}, sharing its connections, APIs and watchdog. */
+    private SdkLakeFs(SdkLakeFs parent, Deadline deadline) {
+        this.endpoint = parent.endpoint;
+        this.client = parent.client;
+        this.retry = parent.retry;
+        this.settings = parent.settings;
+        this.backoff = parent.backoff;
+        this.watchdog = parent.watchdog;
+        this.deadline = deadline;
+        this.ownsResources = false;
+        this.repositories = parent.repositories;
+        this.branches = parent.branches;
+        this.refs = parent.refs;
+        this.commits = parent.commits;
+        this.internal = parent.internal;
+        this.experimental = parent.experimental;
+        this.tags = parent.tags;
+        this.auth = parent.auth;
+    }
+
+    @Override
+    public LakeFs bounded(Deadline until) {
+        Objects.requireNonNull(until, "until");
+        return new SdkLakeFs(this, deadline == null ? until : deadline.earliest(until));
     }
 
     /**
@@ -368,24 +432,128 @@ public final class SdkLakeFs implements LakeFs, AutoCloseable {
 
     private <T> T call(String operation, String target, SdkCall<T> sdkCall) {
         String what = operation + "(" + target + ")";
+        if (deadline != null) {
+            return callBounded(what, sdkCall);
+        }
         try {
-            return retry.executeSupplier(() -> {
-                try {
-                    return sdkCall.execute();
-                } catch (ApiException e) {
-                    throw SdkErrors.translate(endpoint, what, e);
-                } catch (JsonParseException | IllegalArgumentException | IllegalStateException | InvalidInputException e) {
-                    throw SdkErrors.unreadable(endpoint, what, e);
-                }
-            });
+            return retry.executeSupplier(() -> attempt(what, sdkCall));
         } catch (RetryableException e) {
             throw new RetryableException(e.getMessage() + "; gave up after " + retry.getRetryConfig().getMaxAttempts()
                     + " attempt(s), the caller may try again later", e);
         }
     }
 
+    private <T> T attempt(String what, SdkCall<T> sdkCall) {
+        try {
+            return sdkCall.execute();
+        } catch (ApiException e) {
+            throw SdkErrors.translate(endpoint, what, e);
+        } catch (JsonParseException | IllegalArgumentException | IllegalStateException | InvalidInputException e) {
+            throw SdkErrors.unreadable(endpoint, what, e);
+        }
+    }
+
+    /**
+     * One call held to {@link #deadline}: attempts as the settings allow, but none started after the
+     * deadline nor after a backoff that would end past it, each request cancelled at the deadline.
+     */
+    private <T> T callBounded(String what, SdkCall<T> sdkCall) {
+        String described = "lakeFS " + endpoint + " " + what;
+        deadline.check(described);
+        AtomicInteger attempts = new AtomicInteger();
+        Retry bounded = Retry.of(retry.getName(), RetryConfig.from(retry.getRetryConfig())
+                .retryOnException(e -> e instanceof RetryableException && !(e instanceof DeadlineExceededException)
+                        && deadline.remaining().toMillis() > backoff.apply(attempts.get()))
+                .build());
+        try {
+            return bounded.executeSupplier(() -> {
+                attempts.incrementAndGet();
+                deadline.check(described);
+                CallGuard guard = new CallGuard(deadline);
+                GUARD.set(guard);
+                try {
+                    return attempt(what, sdkCall);
+                } catch (RetryableException e) {
+                    if (guard.fired()) {
+                        throw new DeadlineExceededException(described + " was abandoned at its " + deadline
+                                + " (" + e.getMessage() + "); lakeFS may still apply it, nothing is retried past the"
+                                + " deadline", e);
+                    }
+                    throw e;
+                } finally {
+                    GUARD.remove();
+                    guard.disarm();
+                }
+            });
+        } catch (DeadlineExceededException e) {
+            throw e;
+        } catch (RetryableException e) {
+            throw new RetryableException(e.getMessage() + "; gave up after " + attempts.get() + " attempt(s) within the "
+                    + deadline + ", the caller may try again later", e);
+        }
+    }
+
+    /** The bounded call of the calling thread, if any: the request's timeouts cut to the time left, a watchdog armed. */
+    private Response holdToDeadline(Interceptor.Chain chain) throws IOException {
+        CallGuard guard = GUARD.get();
+        if (guard == null) {
+            return chain.proceed(chain.request());
+        }
+        int left = guard.arm(chain.call(), watchdog);
+        return chain.withConnectTimeout(Math.min(left, millis(settings.connectTimeout())), TimeUnit.MILLISECONDS)
+                .withReadTimeout(Math.min(left, millis(settings.readTimeout())), TimeUnit.MILLISECONDS)
+                .withWriteTimeout(Math.min(left, millis(settings.writeTimeout())), TimeUnit.MILLISECONDS)
+                .proceed(chain.request());
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    }
+
+    /** Cancels one attempt's HTTP call when the deadline comes, unless the attempt is over first. */
+    private static final class CallGuard {
+        private final Deadline deadline;
+        private final AtomicBoolean fired = new AtomicBoolean();
+        private ScheduledFuture<?> cancel;
+
+        CallGuard(Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        /** Arms the watchdog for {@code call}; returns the milliseconds left (at least 1). */
+        synchronized int arm(Call call, ScheduledThreadPoolExecutor watchdog) throws IOException {
+            long left = deadline.remaining().toMillis();
+            if (left <= 0) {
+                fired.set(true);
+                throw new InterruptedIOException("deadline " + deadline.instant() + " passed before the request was sent");
+            }
+            if (cancel != null) {
+                cancel.cancel(false);
+            }
+            cancel = watchdog.schedule(() -> {
+                fired.set(true);
+                call.cancel();
+            }, left, TimeUnit.MILLISECONDS);
+            return (int) Math.min(Integer.MAX_VALUE, left);
+        }
+
+        synchronized void disarm() {
+            if (cancel != null) {
+                cancel.cancel(false);
+            }
+        }
+
+        boolean fired() {
+            return fired.get() || deadline.hasPassed();
+        }
+    }
+
     @Override
     public void close() {
+        if (!ownsResources) {
+            return;
+        }
+        watchdog.shutdownNow();
         OkHttpClient http = client.getHttpClient();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
@@ -393,6 +561,6 @@ public final class SdkLakeFs implements LakeFs, AutoCloseable {
 
     @Override
     public String toString() {
-        return "SdkLakeFs[" + endpoint + "]";
+        return "SdkLakeFs[" + endpoint + "]" + (deadline == null ? "" : " bounded by " + deadline);
     }
 }
