@@ -76,6 +76,18 @@ public final class ConfigKeys {
             .secret()
             .doc("PostgreSQL connection string (postgres://user:password@host:5432/db). Required when the type is postgres.")
             .build();
+    public static final ConfigKey<Integer> MIRRORS_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS = ConfigKey.optional("mirrors_database.postgres.max_open_connections", intRange(1, 1000))
+            .defaultValue(25)
+            .doc("Most connections of this process to the mirrors database (as lakeFS's database.postgres.max_open_connections).")
+            .build();
+    public static final ConfigKey<Integer> MIRRORS_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS = ConfigKey.optional("mirrors_database.postgres.max_idle_connections", intRange(0, 1000))
+            .defaultValue(25)
+            .doc("Connections to the mirrors database kept open while idle, at most max_open_connections (as lakeFS's database.postgres.max_idle_connections).")
+            .build();
+    public static final ConfigKey<Duration> MIRRORS_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME = ConfigKey.optional("mirrors_database.postgres.connection_max_lifetime", duration())
+            .defaultValue(Duration.ofMinutes(5))
+            .doc("Longest life of a connection to the mirrors database, at least 30s (as lakeFS's database.postgres.connection_max_lifetime).")
+            .build();
     public static final ConfigKey<String> REFSTORE_DATABASE_TYPE = ConfigKey.optional("refstore_database.type", oneOf("dynamodb", "postgres"))
             .defaultDescription("same as mirrors_database")
             .doc("Backend of the regional refstore (commit records, presence cache). When unset, the refstore uses the mirrors database settings.")
@@ -92,7 +104,19 @@ public final class ConfigKeys {
             .build();
     public static final ConfigKey<Secret> REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING = ConfigKey.optional("refstore_database.postgres.connection_string", connectionString())
             .secret()
-            .doc("PostgreSQL connection string of the refstore. Required when refstore_database.type is postgres.")
+            .doc("PostgreSQL connection string of the refstore. Required when refstore_database.type is postgres. When refstore_database is not set and lakeFS's database.type is postgres, the refstore uses database.postgres.*, lakeFS's own database (its tables are lakemirror_*, beside lakeFS's kv).")
+            .build();
+    public static final ConfigKey<Integer> REFSTORE_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS = ConfigKey.optional("refstore_database.postgres.max_open_connections", intRange(1, 1000))
+            .defaultDescription("as the database the refstore uses")
+            .doc("Most connections of this process to the refstore's PostgreSQL (a refstore in the mirrors database shares its pool).")
+            .build();
+    public static final ConfigKey<Integer> REFSTORE_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS = ConfigKey.optional("refstore_database.postgres.max_idle_connections", intRange(0, 1000))
+            .defaultDescription("as the database the refstore uses")
+            .doc("Connections to the refstore's PostgreSQL kept open while idle.")
+            .build();
+    public static final ConfigKey<Duration> REFSTORE_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME = ConfigKey.optional("refstore_database.postgres.connection_max_lifetime", duration())
+            .defaultDescription("as the database the refstore uses")
+            .doc("Longest life of a connection to the refstore's PostgreSQL.")
             .build();
 
     // --- block storage
@@ -321,8 +345,12 @@ public final class ConfigKeys {
             LAKEFS_ACCESS_KEY_ID, LAKEFS_SECRET_ACCESS_KEY,
             MIRRORS_DATABASE_TYPE, MIRRORS_DATABASE_DYNAMODB_TABLE_NAME, MIRRORS_DATABASE_DYNAMODB_AWS_REGION,
             MIRRORS_DATABASE_DYNAMODB_ENDPOINT, MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING,
+            MIRRORS_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS, MIRRORS_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS,
+            MIRRORS_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME,
             REFSTORE_DATABASE_TYPE, REFSTORE_DATABASE_DYNAMODB_TABLE_NAME, REFSTORE_DATABASE_DYNAMODB_AWS_REGION,
             REFSTORE_DATABASE_DYNAMODB_ENDPOINT, REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING,
+            REFSTORE_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS, REFSTORE_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS,
+            REFSTORE_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME,
             BLOCKSTORE_TYPE, BLOCKSTORE_S3_REGION, BLOCKSTORE_S3_ENDPOINT, BLOCKSTORE_S3_FORCE_PATH_STYLE,
             QUEUE_TYPE, QUEUE_SQS_ENDPOINT, QUEUE_SQS_QUEUE_NAME, QUEUE_SQS_QUEUE_URLS,
             LISTEN_ADDRESS, LIST_MIRRORS_PAGE_SIZE, LIST_REPOSITORIES_PAGE_SIZE,

@@ -54,10 +54,14 @@ public final class ReplicationConfig {
         this.lakeFsCredentials = new LakeFsCredentials(v.require(LAKEFS_ACCESS_KEY_ID), v.require(LAKEFS_SECRET_ACCESS_KEY));
         this.mirrorsDatabase = new DatabaseSettings(v.require(MIRRORS_DATABASE_TYPE),
                 v.get(MIRRORS_DATABASE_DYNAMODB_TABLE_NAME), v.require(MIRRORS_DATABASE_DYNAMODB_AWS_REGION),
-                v.get(MIRRORS_DATABASE_DYNAMODB_ENDPOINT), v.get(MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING));
+                v.get(MIRRORS_DATABASE_DYNAMODB_ENDPOINT), v.get(MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING),
+                new PostgresPoolSettings(v.require(MIRRORS_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS),
+                        v.require(MIRRORS_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS), v.require(MIRRORS_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME)));
         this.refstoreDatabase = new DatabaseSettings(v.require(REFSTORE_DATABASE_TYPE),
                 v.get(REFSTORE_DATABASE_DYNAMODB_TABLE_NAME), v.require(REFSTORE_DATABASE_DYNAMODB_AWS_REGION),
-                v.get(REFSTORE_DATABASE_DYNAMODB_ENDPOINT), v.get(REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING));
+                v.get(REFSTORE_DATABASE_DYNAMODB_ENDPOINT), v.get(REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING),
+                new PostgresPoolSettings(v.require(REFSTORE_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS),
+                        v.require(REFSTORE_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS), v.require(REFSTORE_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME)));
         this.blockstore = new BlockstoreSettings(v.require(BLOCKSTORE_S3_REGION), v.get(BLOCKSTORE_S3_ENDPOINT),
                 v.require(BLOCKSTORE_S3_FORCE_PATH_STYLE));
         this.queue = new QueueSettings(v.require(QUEUE_TYPE), v.get(QUEUE_SQS_ENDPOINT), v.require(QUEUE_SQS_QUEUE_NAME),
@@ -102,6 +106,16 @@ public final class ReplicationConfig {
             defaultTo(v, BLOCKSTORE_S3_REGION, r);
             defaultTo(v, DATABASE_DYNAMODB_AWS_REGION, r);
         });
+        if (v.get(REFSTORE_DATABASE_TYPE).isEmpty() && v.get(DATABASE_TYPE).filter("postgres"::equals).isPresent()
+                && v.get(DATABASE_POSTGRES_CONNECTION_STRING).isPresent()) {
+            // Beside lakeFS on PostgreSQL the refstore lives in lakeFS's own database, as lakeFS's mirroring keeps it.
+            // (lakeFS's DynamoDB kvstore table has another key schema, so a DynamoDB lakeFS does not count.)
+            v.put(REFSTORE_DATABASE_TYPE, "postgres", "database.type");
+            inherit(v, DATABASE_POSTGRES_CONNECTION_STRING, REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING);
+            inherit(v, DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS, REFSTORE_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS);
+            inherit(v, DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS, REFSTORE_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS);
+            inherit(v, DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME, REFSTORE_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME);
+        }
         if (v.get(REFSTORE_DATABASE_TYPE).isEmpty()) {
             v.get(MIRRORS_DATABASE_TYPE).ifPresent(t -> v.put(REFSTORE_DATABASE_TYPE, t, "mirrors_database.type"));
             inherit(v, MIRRORS_DATABASE_DYNAMODB_TABLE_NAME, REFSTORE_DATABASE_DYNAMODB_TABLE_NAME);
@@ -109,6 +123,9 @@ public final class ReplicationConfig {
             inherit(v, MIRRORS_DATABASE_DYNAMODB_ENDPOINT, REFSTORE_DATABASE_DYNAMODB_ENDPOINT);
             inherit(v, MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING, REFSTORE_DATABASE_POSTGRES_CONNECTION_STRING);
         }
+        inheritIfAbsent(v, MIRRORS_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS, REFSTORE_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS);
+        inheritIfAbsent(v, MIRRORS_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS, REFSTORE_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS);
+        inheritIfAbsent(v, MIRRORS_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME, REFSTORE_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME);
 
         checkDatabase(v, "mirrors_database", MIRRORS_DATABASE_TYPE, MIRRORS_DATABASE_DYNAMODB_TABLE_NAME,
                 MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING, problems);
@@ -167,6 +184,12 @@ public final class ReplicationConfig {
         }
     }
 
+    private static <T> void inheritIfAbsent(ConfigValues v, ConfigKey<T> from, ConfigKey<T> to) {
+        if (v.get(to).isEmpty()) {
+            inherit(v, from, to);
+        }
+    }
+
     private static <T> void inherit(ConfigValues v, ConfigKey<T> from, ConfigKey<T> to) {
         v.get(from).ifPresent(value -> v.put(to, value, from.name()));
     }
@@ -184,7 +207,6 @@ public final class ReplicationConfig {
             if (v.get(connection).isEmpty()) {
                 problems.add(connection.name() + " is required when " + section + ".type is postgres");
             }
-            problems.add(section + ".type postgres is not available in this version: use dynamodb");
         }
     }
 
@@ -309,7 +331,16 @@ public final class ReplicationConfig {
 
     /** Where the mirrors database or the refstore lives. */
     public record DatabaseSettings(String type, Optional<String> dynamoDbTableName, Region dynamoDbRegion,
-                                   Optional<URI> dynamoDbEndpoint, Optional<Secret> postgresConnectionString) {
+                                   Optional<URI> dynamoDbEndpoint, Optional<Secret> postgresConnectionString,
+                                   PostgresPoolSettings postgresPool) {
+    }
+
+    /**
+     * A process's connection pool to a PostgreSQL database, with lakeFS's names ({@code database.postgres.*}).
+     *
+     * @param maxIdleConnections connections kept open while idle (the pool keeps at most maxOpenConnections)
+     */
+    public record PostgresPoolSettings(int maxOpenConnections, int maxIdleConnections, Duration connectionMaxLifetime) {
     }
 
     public record BlockstoreSettings(Region s3Region, Optional<URI> s3Endpoint, boolean forcePathStyle) {

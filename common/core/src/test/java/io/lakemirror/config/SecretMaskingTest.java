@@ -75,7 +75,9 @@ class SecretMaskingTest {
         "postgres://app:pg-s3cr3t@db:5432/mirrors | postgres://app:******@db:5432/mirrors",
         "postgres://db:5432/mirrors?user=app&password=pg-s3cr3t&sslmode=require | postgres://db:5432/mirrors?user=app&password=******&sslmode=require",
         "host=db user=app password='pg s3cr3t' dbname=x | host=db user=app password=****** dbname=x",
-        "postgres://db/mirrors | postgres://db/mirrors"})
+        "postgres://db/mirrors | postgres://db/mirrors",
+        "postgres://app:p@ss@word@db:5432/mirrors | postgres://app:******@db:5432/mirrors",
+        "postgresql://app:p@ss:w@rd@db/mirrors?sslmode=disable&application_name=a@b | postgresql://app:******@db/mirrors?sslmode=disable&application_name=a@b"})
     void maskConnectionString_shouldHideOnlyThePassword(String connection, String masked) {
         assertThat(Masking.maskConnectionString(connection)).isEqualTo(masked);
     }

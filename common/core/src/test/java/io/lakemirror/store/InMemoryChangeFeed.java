@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 public final class InMemoryChangeFeed implements ChangeFeed {
     private final BlockingQueue<Change> changes = new LinkedBlockingQueue<>();
     private volatile boolean paused;
+    private volatile boolean closed;
     private Thread delivery;
 
     public InMemoryChangeFeed(InMemoryMirrorsDatabase db) {
@@ -34,7 +35,8 @@ public final class InMemoryChangeFeed implements ChangeFeed {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Change next = changes.poll(50, TimeUnit.MILLISECONDS);
-                    if (next != null) {
+                    // poll may hand out an item and the interrupt of close() together: deliver nothing after close.
+                    if (next != null && !closed) {
                         listener.onChanges(List.of(next));
                     }
                 } catch (InterruptedException e) {
@@ -47,9 +49,19 @@ public final class InMemoryChangeFeed implements ChangeFeed {
     }
 
     @Override
-    public synchronized void close() {
-        if (delivery != null) {
-            delivery.interrupt();
+    public void close() {
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            running = delivery;
+        }
+        if (running != null) {
+            running.interrupt();
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
