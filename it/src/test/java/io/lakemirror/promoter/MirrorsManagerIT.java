@@ -115,6 +115,8 @@ class MirrorsManagerIT {
                 new MirrorsManager(Region.of(B), b.mirrorsDatabase(), b.refstore(), b.localLakeFs(), clock),
                 new BranchPromoter(Region.of(B), "it", b.mirrorsDatabase(), b.refstore(), b.localLakeFs(), b::lakeFs, clock,
                         Duration.ofSeconds(30)),
+                new HeadAntiEntropy("it-anti-entropy", b.mirrorsDatabase(), b.refstore(), b.localLakeFs(), clock,
+                        Duration.ofSeconds(30), new SimpleMeterRegistry()),
                 new PromoterService.Settings(interval, Duration.ofSeconds(30), 2, Duration.ofSeconds(1), 1000), clock,
                 new SimpleMeterRegistry());
         try (b; service) {

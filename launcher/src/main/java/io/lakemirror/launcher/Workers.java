@@ -9,6 +9,7 @@ import io.lakemirror.domain.AuthenticationException;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.sdk.SdkLakeFs;
 import io.lakemirror.promoter.BranchPromoter;
+import io.lakemirror.promoter.HeadAntiEntropy;
 import io.lakemirror.promoter.MirrorsManager;
 import io.lakemirror.promoter.PromoterService;
 import io.lakemirror.runtime.Component;
@@ -32,7 +33,10 @@ import java.util.UUID;
  * returned components are not started; the backends own and close every client.
  */
 public final class Workers {
-    /** How long a promoter holds a branch; longer than the slowest lakeFS call with its retries. */
+    /**
+     * How long a promoter holds a branch. Every lakeFS call under it ends a quarter of it before it lapses
+     * (bounded calls), and it is renewed between calls, so a long first sync keeps it.
+     */
     static final Duration PROMOTION_LEASE = Duration.ofSeconds(60);
     private static final int PROMOTER_THREADS = 8;
     private static final Duration PROMOTER_MAX_BACKOFF = Duration.ofSeconds(30);
@@ -66,8 +70,10 @@ public final class Workers {
                 + UUID.randomUUID().toString().substring(0, 8);
         BranchPromoter promoter = new BranchPromoter(config.region(), owner, backends.mirrorsDatabase(),
                 backends.refstore(), mirrors, backends::lakeFs, clock, PROMOTION_LEASE);
+        HeadAntiEntropy antiEntropy = new HeadAntiEntropy(owner + "-anti-entropy", backends.mirrorsDatabase(),
+                backends.refstore(), mirrors, clock, PROMOTION_LEASE, meters);
         return new PromoterService(config.region(), backends.mirrorsDatabase(), backends.changeFeed(), manager, promoter,
-                new PromoterService.Settings(config.mirrorsManager().processMirrorsInterval(), PROMOTION_LEASE,
+                antiEntropy, new PromoterService.Settings(config.mirrorsManager().processMirrorsInterval(), PROMOTION_LEASE,
                         PROMOTER_THREADS, PROMOTER_MAX_BACKOFF, config.listMirrorsPageSize()), clock, meters);
     }
 

@@ -3,7 +3,6 @@ package io.lakemirror.promoter;
 import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
-import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.Region;
@@ -11,6 +10,7 @@ import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.lakefs.Branch;
+import io.lakemirror.lakefs.Deadline;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorRecord;
@@ -21,8 +21,6 @@ import io.lakemirror.store.Refstore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,16 +28,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a validated sequence of one mirror branch to the mirror repository: copies the commit
- * records it lacks (parents first), then creates, hard-resets or deletes the branch, then records
- * the promoted sequence.
+ * records it lacks (parents first, verified against their IDs), then creates, hard-resets or
+ * deletes the branch, then records the promoted sequence.
  *
- * <p>Only the holder of the branch's promotion lease moves the branch, and it stops before the
- * lease lapses, so two promoters never move one branch at once and a slow promoter never moves a
- * branch back after a newer sequence was applied.
+ * <p>Fenced promotions (docs/design/pipeline.md, "Fenced promotions"): only the holder of the
+ * branch's promotion lease moves the branch, and every lakeFS call it makes under the lease is held
+ * to a deadline of the lease's end less a safety margin ({@link LakeFs#bounded}), with no retry past
+ * it. Between calls, while none is in flight, the lease is renewed once less than half of it is
+ * left, so a long first sync keeps its lease; once a deadline has passed the promotion stops and is
+ * retried later under a new claim. What a deadline cannot recall (a request lakeFS applies after the
+ * client abandoned it) is found and undone by {@link HeadAntiEntropy}.
  */
 public final class BranchPromoter {
     private static final Logger LOG = LoggerFactory.getLogger(BranchPromoter.class);
-    private static final int MARK_EVERY = 100;
 
     /** What a promotion attempt did. */
     public enum Outcome {
@@ -67,7 +68,8 @@ public final class BranchPromoter {
     /**
      * @param owner         this promoter's identity in promotion leases
      * @param sourceLakeFs  the lakeFS of a source region, for commits the refstore lacks
-     * @param leaseDuration how long a claim on a branch lasts; must exceed the longest lakeFS call
+     * @param leaseDuration how long a claim on a branch lasts; a quarter of it is the safety margin by which
+     *                      every lakeFS call ends before the lease does
      */
     public BranchPromoter(Region region, String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs,
                           Function<Region, LakeFs> sourceLakeFs, Clock clock, Duration leaseDuration) {
@@ -103,8 +105,9 @@ public final class BranchPromoter {
             return Outcome.BUSY;
         }
         MirrorSpec spec = mirror.get().spec();
+        Lease lease = new Lease(spec, branch, target.sequence(), until);
         try {
-            apply(spec, branch, target, until);
+            apply(spec, branch, target, lease);
             db.recordPromoted(mirrorId, branch, new BranchState.Promoted(target.sequence(), target.head(),
                     clock.instant(), target.commitsSent()), owner);
             LOG.info("promoted {}/{} to {} (sequence {}, {} → {})", spec.name(), branch,
@@ -121,6 +124,11 @@ public final class BranchPromoter {
         }
     }
 
+    /** Commit records replaced by a verified copy from the source since this promoter started. */
+    public long recordsRefetched() {
+        return missingCommits.refetched();
+    }
+
     private void recordError(MirrorId mirrorId, BranchId branch, Exception e) {
         try {
             db.recordPromoterError(mirrorId, branch, new BranchState.ErrorInfo(e.getMessage() == null ? e.toString()
@@ -130,72 +138,92 @@ public final class BranchPromoter {
         }
     }
 
-    private void apply(MirrorSpec spec, BranchId branch, BranchState.Validated target, Instant until) {
+    private void apply(MirrorSpec spec, BranchId branch, BranchState.Validated target, Lease lease) {
         if (target.head().isEmpty()) {
-            ensureLease(spec, branch, until);
             try {
-                mirrorLakeFs.deleteBranch(spec.name(), branch, true);
+                lease.mirror().deleteBranch(spec.name(), branch, true);
             } catch (NotFoundException e) {
                 LOG.trace("{}/{} was already deleted", spec.name(), branch);
             }
             return;
         }
         CommitId head = target.head().get();
-        copyCommits(spec, head, until);
-        moveBranch(spec, branch, head, until);
+        missingCommits.copy(spec, head, lease);
+        moveBranch(spec, branch, head, lease);
     }
 
-    private void copyCommits(MirrorSpec spec, CommitId head, Instant until) {
-        List<CommitRecord> missing = missingCommits.below(spec, head, mirrorLakeFs, sourceLakeFs.apply(spec.sourceRegion()));
-        List<CommitId> created = new ArrayList<>();
-        for (CommitRecord commit : missing) {
-            ensureLease(spec, null, until);
-            try {
-                mirrorLakeFs.createCommitRecord(spec.name(), commit, true);
-            } catch (AlreadyExistsException e) {
-                LOG.trace("commit {} was already on {}", commit.id(), spec.name());
-            }
-            created.add(commit.id());
-            if (created.size() == MARK_EVERY) {
-                refstore.markPromoted(spec.id(), created);
-                created.clear();
-            }
-        }
-        if (!created.isEmpty()) {
-            refstore.markPromoted(spec.id(), created);
-        }
-        if (!missing.isEmpty()) {
-            LOG.debug("copied {} commit records to {}", missing.size(), spec.name());
-        }
-    }
-
-    private void moveBranch(MirrorSpec spec, BranchId branch, CommitId head, Instant until) {
+    private void moveBranch(MirrorSpec spec, BranchId branch, CommitId head, Lease lease) {
         Optional<Branch> current;
         try {
-            current = Optional.of(mirrorLakeFs.getBranch(spec.name(), branch));
+            current = Optional.of(lease.mirror().getBranch(spec.name(), branch));
         } catch (NotFoundException e) {
             current = Optional.empty();
         }
         if (current.isPresent() && current.get().commitId().equals(head)) {
             return;
         }
-        ensureLease(spec, branch, until);
         if (current.isEmpty()) {
             try {
-                mirrorLakeFs.createBranch(spec.name(), branch, head.asRef(), true);
+                lease.mirror().createBranch(spec.name(), branch, head.asRef(), true);
                 return;
             } catch (AlreadyExistsException e) {
                 LOG.trace("{}/{} appeared meanwhile; resetting it instead", spec.name(), branch);
             }
         }
-        mirrorLakeFs.hardResetBranch(spec.name(), branch, head.asRef(), true);
+        lease.mirror().hardResetBranch(spec.name(), branch, head.asRef(), true);
     }
 
-    /** Refuses to start a mutation the lease might not cover to its end. */
-    private void ensureLease(MirrorSpec spec, BranchId branch, Instant until) {
-        if (clock.instant().isAfter(until.minus(safetyMargin))) {
-            throw new StaleWriteException("promotion lease of " + spec.id() + (branch == null ? "" : "/" + branch)
-                    + " is about to lapse; stopping before another promoter may take over (will retry)");
+    /**
+     * The promotion lease this promoter holds on one branch, and the lakeFS clients bounded by it.
+     * Every call asks for a client afresh, so each gets the deadline of the lease as it is then.
+     */
+    private final class Lease implements MissingCommits.Clients {
+        private final MirrorSpec spec;
+        private final BranchId branch;
+        private final long sequence;
+        private Instant until;
+
+        Lease(MirrorSpec spec, BranchId branch, long sequence, Instant until) {
+            this.spec = spec;
+            this.branch = branch;
+            this.sequence = sequence;
+            this.until = until;
+        }
+
+        @Override
+        public LakeFs mirror() {
+            return mirrorLakeFs.bounded(deadline());
+        }
+
+        @Override
+        public LakeFs source() {
+            return sourceLakeFs.apply(spec.sourceRegion()).bounded(deadline());
+        }
+
+        /**
+         * The deadline of the next call: the lease's end less the safety margin. No call is in flight
+         * when this runs, so the lease may be renewed here; once the deadline has passed, the
+         * promotion stops instead, since another promoter may be about to take over.
+         */
+        private Deadline deadline() {
+            Instant now = clock.instant();
+            Instant last = until.minus(safetyMargin);
+            if (!now.isBefore(last)) {
+                throw new StaleWriteException("promotion lease of " + spec.id() + "/" + branch + " (sequence " + sequence
+                        + ") is about to lapse; stopping before another promoter may take over (will retry)");
+            }
+            if (Duration.between(now, last).compareTo(leaseDuration.dividedBy(2)) < 0) {
+                Instant renewed = now.plus(leaseDuration);
+                if (!db.claimPromotion(spec.id(), branch, new BranchState.PromotionLease(sequence, owner, renewed), now)) {
+                    throw new StaleWriteException("promotion lease of " + spec.id() + "/" + branch + " (sequence "
+                            + sequence + ") could not be renewed: another promoter holds it or the sequence was"
+                            + " promoted; stopping (will retry)");
+                }
+                LOG.trace("renewed the promotion lease of {}/{} until {}", spec.id(), branch, renewed);
+                until = renewed;
+                last = until.minus(safetyMargin);
+            }
+            return Deadline.at(last, clock);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.MirrorsReader;
 import io.lakemirror.store.StorePage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The destination side's promoter and mirrors manager as one component: change-feed events make it
  * fast, and a reconcile pass every interval repairs whatever an event path missed, so correctness
- * never depends on an event arriving.
+ * never depends on an event arriving. The same pass runs the {@link HeadAntiEntropy} check of every
+ * ACTIVE mirror's branches, which puts back a mirror branch that a late or foreign write moved away
+ * from its recorded head.
  */
 public final class PromoterService implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(PromoterService.class);
@@ -37,6 +40,7 @@ public final class PromoterService implements Component {
     private final ChangeFeed feed;
     private final MirrorsManager manager;
     private final BranchPromoter promoter;
+    private final HeadAntiEntropy antiEntropy;
     private final Duration reconcileInterval;
     private final Duration leaseDuration;
     private final int pageSize;
@@ -49,12 +53,14 @@ public final class PromoterService implements Component {
     private final Timer lag;
 
     public PromoterService(Region region, MirrorsReader db, ChangeFeed feed, MirrorsManager manager,
-                           BranchPromoter promoter, Settings settings, Clock clock, MeterRegistry meters) {
+                           BranchPromoter promoter, HeadAntiEntropy antiEntropy, Settings settings, Clock clock,
+                           MeterRegistry meters) {
         this.region = region;
         this.db = db;
         this.feed = feed;
         this.manager = manager;
         this.promoter = promoter;
+        this.antiEntropy = antiEntropy;
         this.reconcileInterval = settings.reconcileInterval();
         this.leaseDuration = settings.leaseDuration();
         this.pageSize = settings.pageSize();
@@ -73,6 +79,10 @@ public final class PromoterService implements Component {
         this.failures = Counter.builder("lakemirror.promoter.failures").description("Failed promotion attempts")
                 .register(meters);
         this.lag = Timer.builder("lakemirror.promoter.lag").description("From the source head first seen to the mirror branch moving")
+                .register(meters);
+        FunctionCounter.builder("lakemirror.promoter.records_refetched", promoter, BranchPromoter::recordsRefetched)
+                .description("Commit records that failed their hash check or that lakeFS refused, replaced by a"
+                        + " verified copy from the source")
                 .register(meters);
     }
 
@@ -144,17 +154,30 @@ public final class PromoterService implements Component {
                 .ifPresent(v -> lag.record(Duration.between(v.sensedAt(), clock.instant())));
     }
 
-    private void submitPendingBranches(MirrorRecord mirror) {
-        for (BranchState state : db.listBranchStates(mirror.spec().id())) {
+    private List<BranchState> submitPendingBranches(MirrorRecord mirror) {
+        List<BranchState> states = db.listBranchStates(mirror.spec().id());
+        for (BranchState state : states) {
             if (state.needsPromotion()) {
                 branchWork.submit(new BranchKey(state.mirrorId(), state.branch()));
             }
+        }
+        return states;
+    }
+
+    private int checkHeads(MirrorRecord mirror, List<BranchState> states) {
+        try {
+            return antiEntropy.check(mirror.spec(), states);
+        } catch (RuntimeException e) {
+            LOG.warn("anti-entropy check of mirror {} ({}) failed, next pass in {} ms: {}", mirror.spec().id(),
+                    mirror.spec().name(), reconcileInterval.toMillis(), e.getMessage());
+            return 0;
         }
     }
 
     /** One pass over every mirror of the organization: repairs anything an event missed. */
     void reconcile() {
         int mirrors = 0;
+        int repaired = 0;
         Optional<String> after = Optional.empty();
         do {
             StorePage<MirrorRecord> page = db.listMirrors(after, pageSize);
@@ -164,14 +187,15 @@ public final class PromoterService implements Component {
                 }
                 mirrors++;
                 if (mirror.state() == MirrorState.ACTIVE && !mirror.spec().isDeleteRequested()) {
-                    submitPendingBranches(mirror);
+                    repaired += checkHeads(mirror, submitPendingBranches(mirror));
                 } else if (mirror.state() != MirrorState.FAILED || mirror.spec().isDeleteRequested()) {
                     mirrorWork.submit(mirror.spec().id());
                 }
             }
             after = page.nextAfter();
         } while (after.isPresent());
-        LOG.debug("reconciled {} mirrors of region {}; {} branches queued", mirrors, region, branchWork.size());
+        LOG.debug("reconciled {} mirrors of region {}; {} branches queued, {} put back to their promoted head", mirrors,
+                region, branchWork.size(), repaired);
     }
 
     private void reconcileQuietly() {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.lakefs.fake.LakeFsOperation;
@@ -182,6 +183,62 @@ class BranchPromoterTest {
 
         assertThat(f.promoter("p").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
         assertThat(f.db.getBranchState(MIRROR, MAIN).orElseThrow().promoterError()).isEmpty();
+    }
+
+    @Test
+    void promote_shouldRefuseATamperedRecordBeforeCreateCommitRecord_andCopyTheSourcesRecordInstead() {
+        f.refstore.putCommits(MIRROR, List.of(f.source.commitRecord(SOURCE_REPO, f.source.head(SOURCE_REPO, MAIN))));
+        CommitRecord one = f.source.commit(SOURCE_REPO, MAIN, "one");
+        CommitRecord tampered = new CommitRecord(one.id(), one.parents(), one.committer(), "one, rewritten in transit",
+                one.metaRangeId(), one.creationDate(), one.metadata(), one.generation(), one.version());
+        f.refstore.putCommits(MIRROR, List.of(tampered));
+        f.sourceCommit(MAIN, "two");
+        f.validateSourceHead(MAIN);
+        BranchPromoter promoter = f.promoter("p");
+
+        assertThat(promoter.promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+
+        assertThat(f.mirror.calls(LakeFsOperation.CREATE_COMMIT_RECORD)).as("no record was refused by lakeFS").isEqualTo(3);
+        assertThat(f.source.calls(LakeFsOperation.GET_COMMIT)).as("one record read again from the source").isEqualTo(1);
+        assertThat(promoter.recordsRefetched()).isEqualTo(1);
+        assertThat(f.refstore.getCommits(MIRROR, List.of(one.id())).get(one.id()).commit()).isEqualTo(one);
+        assertThat(f.mirror.commitRecord(MIRROR_REPO, one.id())).isEqualTo(one);
+        assertThat(mirrorLog(MAIN)).isEqualTo(sourceLog(MAIN));
+    }
+
+    @Test
+    void promote_shouldEvictARecordLakeFsRefusesWith400_andCreateTheSourcesCopy() {
+        f.refstore.putCommits(MIRROR, List.of(f.source.commitRecord(SOURCE_REPO, f.source.head(SOURCE_REPO, MAIN))));
+        CommitRecord one = f.sourceCommit(MAIN, "one");
+        f.validateSourceHead(MAIN);
+        f.mirror.fail(LakeFsOperation.CREATE_COMMIT_RECORD, Optional.of(MIRROR_REPO), 1, () -> new InvalidInputException(
+                "lakeFS fake createCommitRecord failed with HTTP 400: commit ID does not match"));
+        BranchPromoter promoter = f.promoter("p");
+
+        assertThat(promoter.promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+
+        assertThat(f.source.calls(LakeFsOperation.GET_COMMIT)).isEqualTo(1);
+        assertThat(f.mirror.calls(LakeFsOperation.CREATE_COMMIT_RECORD)).isEqualTo(3);
+        assertThat(promoter.recordsRefetched()).isEqualTo(1);
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(one.id());
+        assertThat(mirrorLog(MAIN)).isEqualTo(sourceLog(MAIN));
+    }
+
+    @Test
+    void promote_shouldRecordTheError_andNotLoop_whenLakeFsRefusesTheSourcesCopyToo() {
+        f.refstore.putCommits(MIRROR, List.of(f.source.commitRecord(SOURCE_REPO, f.source.head(SOURCE_REPO, MAIN))));
+        f.sourceCommit(MAIN, "one");
+        f.validateSourceHead(MAIN);
+        var refusal = f.mirror.failAlways(LakeFsOperation.CREATE_COMMIT_RECORD, MIRROR_REPO, () -> new InvalidInputException(
+                "lakeFS fake createCommitRecord failed with HTTP 400: invalid record"));
+
+        assertThatThrownBy(() -> f.promoter("p").promote(MIRROR, MAIN)).isInstanceOf(InvalidInputException.class);
+
+        assertThat(refusal.raised()).as("the stored record, then the source's copy").isEqualTo(2);
+        BranchState state = f.db.getBranchState(MIRROR, MAIN).orElseThrow();
+        assertThat(state.promoterError()).map(BranchState.ErrorInfo::message).hasValueSatisfying(m -> m.contains("400"));
+        assertThat(state.promotion()).isEmpty();
+        assertThat(f.mirror.branches(MIRROR_REPO)).isEmpty();
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.lakemirror.store.InMemoryRefstore;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.MirrorStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,8 +49,19 @@ final class PromoterFixture {
         return new MirrorsManager(DESTINATION, db, refstore, mirror, clock);
     }
 
+    static final Duration LEASE = Duration.ofSeconds(30);
+
     BranchPromoter promoter(String owner) {
-        return new BranchPromoter(DESTINATION, owner, db, refstore, mirror, region -> source, clock, Duration.ofSeconds(30));
+        return promoter(owner, mirror);
+    }
+
+    /** A promoter whose calls to the mirror's lakeFS go through {@code mirrorLakeFs}. */
+    BranchPromoter promoter(String owner, io.lakemirror.lakefs.LakeFs mirrorLakeFs) {
+        return new BranchPromoter(DESTINATION, owner, db, refstore, mirrorLakeFs, region -> source, clock, LEASE);
+    }
+
+    HeadAntiEntropy antiEntropy(String owner, MeterRegistry meters) {
+        return new HeadAntiEntropy(owner, db, refstore, mirror, clock, LEASE, meters);
     }
 
     /** The mirror repository exists and the mirror is ACTIVE, as the mirrors manager leaves it. */

@@ -24,6 +24,7 @@ class PromoterServiceTest {
 
     private PromoterService start(Duration reconcileInterval) {
         service = new PromoterService(DESTINATION, f.db, feed, f.manager(), f.promoter("service"),
+                f.antiEntropy("service-anti-entropy", meters),
                 new PromoterService.Settings(reconcileInterval, Duration.ofSeconds(30), 4, Duration.ofSeconds(1), 100),
                 java.time.Clock.systemUTC(), meters);
         service.start();

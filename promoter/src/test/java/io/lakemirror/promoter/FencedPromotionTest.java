@@ -1,0 +1,199 @@
+package io.lakemirror.promoter;
+
+import static io.lakemirror.promoter.PromoterFixture.DESTINATION;
+import static io.lakemirror.promoter.PromoterFixture.LEASE;
+import static io.lakemirror.promoter.PromoterFixture.MAIN;
+import static io.lakemirror.promoter.PromoterFixture.MIRROR;
+import static io.lakemirror.promoter.PromoterFixture.MIRROR_REPO;
+import static io.lakemirror.promoter.PromoterFixture.SOURCE_REPO;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.DeadlineExceededException;
+import io.lakemirror.lakefs.fake.LakeFsOperation;
+import io.lakemirror.store.BranchState;
+import io.lakemirror.store.InMemoryChangeFeed;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No lakeFS write of a promotion outlives its lease, and what a deadline cannot recall (a write
+ * lakeFS applies after its client gave up) is put right by the anti-entropy pass.
+ */
+class FencedPromotionTest {
+    private static final Duration MARGIN = LEASE.dividedBy(4);
+
+    private final PromoterFixture f = new PromoterFixture().active();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private double repairs() {
+        return meters.find(HeadAntiEntropy.REPAIRS).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private double repairs(String kind) {
+        return meters.find(HeadAntiEntropy.REPAIRS).tag("kind", kind).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private int antiEntropyPass() {
+        return f.antiEntropy("promoter-x-anti-entropy", meters).check(f.spec, f.db.listBranchStates(MIRROR));
+    }
+
+    private void promoteInitialHead() {
+        f.refstore.putCommits(MIRROR, List.of(f.source.commitRecord(SOURCE_REPO, f.source.head(SOURCE_REPO, MAIN))));
+        f.sourceCommit(MAIN, "one");
+        f.validateSourceHead(MAIN);
+        assertThat(f.promoter("first").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+    }
+
+    @Test
+    void lateHardReset_shouldBeUndoneByAntiEntropy_whenItLandsAfterTheLeasePassedToASecondPromoter() {
+        promoteInitialHead();
+        CommitRecord two = f.sourceCommit(MAIN, "two");
+        long sequenceTwo = f.validateSourceHead(MAIN);
+        RecordingLakeFs slowLakeFs = new RecordingLakeFs(f.mirror, f.clock);
+        AtomicReference<Runnable> lateWrite = new AtomicReference<>();
+        slowLakeFs.holdNext("hardResetBranch", write -> {
+            // lakeFS got the request but stalls; the client abandons it at the deadline and the lease lapses.
+            lateWrite.set(write);
+            f.clock.advance(LEASE.plusSeconds(1));
+            return new DeadlineExceededException("hardResetBranch abandoned at its deadline");
+        });
+
+        assertThatThrownBy(() -> f.promoter("a", slowLakeFs.lakeFs()).promote(MIRROR, MAIN))
+                .isInstanceOf(DeadlineExceededException.class);
+        RecordingLakeFs.Call reset = slowLakeFs.calls("hardResetBranch").get(0);
+        assertThat(reset.deadline()).as("the abandoned reset was held to the lease less its margin")
+                .hasValueSatisfying(d -> assertThat(d).isBeforeOrEqualTo(reset.at().plus(LEASE).minus(MARGIN)));
+
+        CommitRecord three = f.sourceCommit(MAIN, "three");
+        f.validateSourceHead(MAIN);
+        assertThat(f.promoter("b").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(three.id());
+
+        lateWrite.get().run();
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).as("the late reset moved the branch back").isEqualTo(two.id());
+        assertThat(f.db.getBranchState(MIRROR, MAIN).orElseThrow().promoted().orElseThrow().head()).contains(three.id());
+
+        PromoterService service = new PromoterService(DESTINATION, f.db, new InMemoryChangeFeed(f.db), f.manager(),
+                f.promoter("service"), f.antiEntropy("service-anti-entropy", meters),
+                new PromoterService.Settings(Duration.ofHours(1), LEASE, 1, Duration.ofSeconds(1), 100), f.clock, meters);
+        try (service) {
+            service.reconcile();
+        }
+
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(three.id());
+        assertThat(repairs()).isEqualTo(1);
+        assertThat(repairs("regression")).isEqualTo(1);
+        BranchState state = f.db.getBranchState(MIRROR, MAIN).orElseThrow();
+        assertThat(state.promotion()).as("the repair lease is released").isEmpty();
+        assertThat(state.promotedSequence()).isEqualTo(sequenceTwo + 1);
+        assertThat(antiEntropyPass()).as("a second pass finds nothing").isZero();
+    }
+
+    @Test
+    void promote_shouldHoldEveryLakeFsCallToItsLeaseLessTheMargin_andRenewTheLease_whenACopyOutlastsIt() {
+        f.refstore.putCommits(MIRROR, List.of(f.source.commitRecord(SOURCE_REPO, f.source.head(SOURCE_REPO, MAIN))));
+        for (int i = 0; i < 12; i++) {
+            f.sourceCommit(MAIN, "c" + i);
+        }
+        f.validateSourceHead(MAIN);
+        RecordingLakeFs recording = new RecordingLakeFs(f.mirror, f.clock);
+        f.mirror.addCallListener((operation, repository) -> {
+            if (operation == LakeFsOperation.CREATE_COMMIT_RECORD) {
+                f.clock.advance(Duration.ofSeconds(5));
+            }
+        });
+        Instant start = f.clock.instant();
+
+        assertThat(f.promoter("p", recording.lakeFs()).promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+
+        assertThat(Duration.between(start, f.clock.instant())).as("the copy took longer than one lease").isGreaterThan(LEASE);
+        assertThat(recording.calls).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.deadline()).as("%s is bounded", call.operation()).isPresent();
+            assertThat(call.deadline().get()).isAfter(call.at())
+                    .isBeforeOrEqualTo(call.at().plus(LEASE).minus(MARGIN));
+        });
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(f.source.head(SOURCE_REPO, MAIN));
+    }
+
+    @Test
+    void promote_shouldStop_whenItsLeaseCannotBeRenewed() {
+        f.sourceCommit(MAIN, "one");
+        f.sourceCommit(MAIN, "two");
+        long sequence = f.validateSourceHead(MAIN);
+        f.mirror.addCallListener((operation, repository) -> {
+            if (operation == LakeFsOperation.CREATE_COMMIT_RECORD && f.db.getBranchState(MIRROR, MAIN).orElseThrow()
+                    .promotion().map(l -> l.owner().equals("p")).orElse(false)) {
+                // Into the renewal window; meanwhile a promoter whose clock runs a lease ahead takes the branch.
+                f.clock.advance(Duration.ofSeconds(10));
+                Instant skewed = f.clock.instant().plus(LEASE);
+                f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "q", skewed.plus(LEASE)), skewed);
+            }
+        });
+
+        assertThatThrownBy(() -> f.promoter("p").promote(MIRROR, MAIN)).hasMessageContaining("could not be renewed");
+
+        assertThat(f.mirror.branches(MIRROR_REPO)).as("the branch was never moved").isEmpty();
+        assertThat(f.db.getBranchState(MIRROR, MAIN).orElseThrow().promotion()).map(BranchState.PromotionLease::owner)
+                .contains("q");
+    }
+
+    @Test
+    void antiEntropy_shouldPutBackABranchMovedByAForeignWrite() {
+        promoteInitialHead();
+        CommitRecord promotedHead = f.mirror.commitRecord(MIRROR_REPO, f.mirror.head(MIRROR_REPO, MAIN));
+        CommitRecord foreign = f.mirror.addCommit(MIRROR_REPO, List.of(promotedHead.id()),
+                io.lakemirror.lakefs.fake.CommitSpec.message("written to the mirror by hand"));
+        f.mirror.setBranch(MIRROR_REPO, MAIN, foreign.id());
+
+        assertThat(antiEntropyPass()).isEqualTo(1);
+
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(promotedHead.id());
+        assertThat(repairs("foreign_move")).isEqualTo(1);
+    }
+
+    @Test
+    void antiEntropy_shouldRecreateADeletedBranch_andDeleteOneWhoseDeletionWasPromoted() {
+        promoteInitialHead();
+        BranchId feature = BranchId.of("feature");
+        f.source.createBranch(SOURCE_REPO, feature, MAIN.asRef(), false);
+        f.validateSourceHead(feature);
+        f.promoter("p").promote(MIRROR, feature);
+        f.validateSourceHead(feature, Optional.empty());
+        f.promoter("p").promote(MIRROR, feature);
+        io.lakemirror.domain.CommitId head = f.mirror.head(MIRROR_REPO, MAIN);
+        f.mirror.removeBranch(MIRROR_REPO, MAIN);
+        f.mirror.setBranch(MIRROR_REPO, feature, head);
+
+        assertThat(antiEntropyPass()).isEqualTo(2);
+
+        assertThat(f.mirror.branches(MIRROR_REPO)).containsOnlyKeys(MAIN).containsEntry(MAIN, head);
+        assertThat(repairs("missing")).isEqualTo(1);
+        assertThat(repairs("unexpected")).isEqualTo(1);
+    }
+
+    @Test
+    void antiEntropy_shouldLeaveABranchAlone_whileAPromotionIsPendingOrHeld() {
+        promoteInitialHead();
+        CommitRecord one = f.mirror.commitRecord(MIRROR_REPO, f.mirror.head(MIRROR_REPO, MAIN));
+        f.mirror.setBranch(MIRROR_REPO, MAIN, one.parents().get(0));
+        f.sourceCommit(MAIN, "two");
+        long pending = f.validateSourceHead(MAIN);
+
+        assertThat(antiEntropyPass()).as("the pending promotion sets the head").isZero();
+
+        f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(pending, "p", f.clock.instant().plus(LEASE)),
+                f.clock.instant());
+        assertThat(antiEntropyPass()).as("a promoter holds the branch").isZero();
+        assertThat(repairs()).isZero();
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(one.parents().get(0));
+    }
+}
