@@ -4,6 +4,7 @@ import io.lakemirror.api.http.ApiServer;
 import io.lakemirror.api.metrics.MirrorMetrics;
 import io.lakemirror.aws.cloudwatch.CloudWatchMetrics;
 import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.config.ConfigKeys;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.launcher.Backends;
 import io.lakemirror.runtime.Component;
@@ -42,6 +43,8 @@ public final class RegionProcess implements AutoCloseable {
     private final Optional<MeterRegistry> cloudWatch;
     private final List<Component> started = new ArrayList<>();
     private ApiServer api;
+    private HealthServer health;
+    private volatile boolean running;
     private boolean closed;
 
     private RegionProcess(ReplicationConfig config, Backends backends) {
@@ -73,10 +76,13 @@ public final class RegionProcess implements AutoCloseable {
         RegionProcess process = new RegionProcess(config, Backends.of(config, storesCustomizer));
         try {
             beforeStart.accept(process.backends);
+            process.health = HealthServer.start(config.values().require(ConfigKeys.HEALTH_LISTEN_ADDRESS),
+                    HealthChecks.of(process.backends, parts), () -> process.running, process.metrics);
             for (Component component : process.build(parts)) {
                 component.start();
                 process.started.add(component);
             }
+            process.running = true;
             LOG.info("region {} running: {}", config.region(), process.started.stream().map(Component::name).toList());
             return process;
         } catch (RuntimeException e) {
@@ -116,6 +122,11 @@ public final class RegionProcess implements AutoCloseable {
         return metrics;
     }
 
+    /** The port of this process's {@code /healthcheck} and {@code /metrics} ({@code health.listen_address}). */
+    public int healthPort() {
+        return health.port();
+    }
+
     /** The port the API listens on, when it runs. */
     public Optional<Integer> apiPort() {
         return Optional.ofNullable(api).map(ApiServer::port);
@@ -127,6 +138,7 @@ public final class RegionProcess implements AutoCloseable {
             return;
         }
         closed = true;
+        running = false;
         for (int i = started.size() - 1; i >= 0; i--) {
             Component c = started.get(i);
             try {
@@ -134,6 +146,9 @@ public final class RegionProcess implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("{} of region {} did not stop cleanly: {}", c.name(), config.region(), e.toString());
             }
+        }
+        if (health != null) {
+            health.close();
         }
         backends.close();
         // Closing the CloudWatch registry publishes its last step.

@@ -48,7 +48,9 @@ class AlarmMetricsPublicationTest {
     void alarmMetrics_shouldBeTheMetersThatMirrorMetricsAndThePromoterRegister() {
         assertThat(CloudWatchMetrics.ALARM_METRICS).extracting(AlarmMetric::meterName)
                 .containsExactlyInAnyOrder(MirrorMetrics.LAG_MAX, AlarmMetric.PROMOTIONS_COMPLETED.meterName(),
-                        MirrorMetrics.COMMITS_PENDING);
+                        MirrorMetrics.COMMITS_PENDING,
+                        // The per-branch stall signal (issue 19b) registers this gauge; the CDK alarm reads it.
+                        AlarmMetric.STALLED_BRANCHES.meterName());
     }
 
     @Test

@@ -247,6 +247,7 @@ public final class World implements AutoCloseable {
         v.put("aws.secret_access_key", LocalAws.SECRET_ACCESS_KEY);
         v.put("auth.encrypt.secret_key", ENCRYPT_SECRET_KEY);
         v.put("listen_address", "127.0.0.1:0");
+        v.put("health.listen_address", "127.0.0.1:0");
         v.put("change_feed.poll_interval", "50ms");
         v.put("commit_sensor.process_branches_duration", "500ms");
         v.put("mirrors_manager.process_mirrors_interval_duration", "1s");

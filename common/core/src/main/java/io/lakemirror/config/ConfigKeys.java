@@ -166,6 +166,14 @@ public final class ConfigKeys {
             .doc("Page size when listing lakeFS repositories.")
             .build();
 
+    // --- health and metrics of every process
+    public static final ConfigKey<ListenAddress> HEALTH_LISTEN_ADDRESS = ConfigKey.optional("health.listen_address", listenAddress())
+            .defaultValue(new ListenAddress("0.0.0.0", 8009))
+            .doc("Address of every process's own /healthcheck (ready: this process's components run and their backends answer),"
+                    + " /healthcheck/live (the process serves) and /metrics (Prometheus), whatever components it runs; the API keeps"
+                    + " its own on listen_address. Port 0 picks a free port.")
+            .build();
+
     // --- auth
     public static final ConfigKey<Secret> AUTH_ENCRYPT_SECRET_KEY = ConfigKey.required("auth.encrypt.secret_key", secret())
             .secret()
@@ -353,7 +361,7 @@ public final class ConfigKeys {
             REFSTORE_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME,
             BLOCKSTORE_TYPE, BLOCKSTORE_S3_REGION, BLOCKSTORE_S3_ENDPOINT, BLOCKSTORE_S3_FORCE_PATH_STYLE,
             QUEUE_TYPE, QUEUE_SQS_ENDPOINT, QUEUE_SQS_QUEUE_NAME, QUEUE_SQS_QUEUE_URLS,
-            LISTEN_ADDRESS, LIST_MIRRORS_PAGE_SIZE, LIST_REPOSITORIES_PAGE_SIZE,
+            LISTEN_ADDRESS, LIST_MIRRORS_PAGE_SIZE, LIST_REPOSITORIES_PAGE_SIZE, HEALTH_LISTEN_ADDRESS,
             AUTH_ENCRYPT_SECRET_KEY, AUTH_API_ENDPOINT, AUTH_API_TOKEN, AUTH_MODE, AUTH_CACHE_ENABLED, AUTH_CACHE_SIZE, AUTH_CACHE_TTL,
             DATABASE_TYPE, DATABASE_DYNAMODB_TABLE_NAME, DATABASE_DYNAMODB_AWS_REGION, DATABASE_DYNAMODB_ENDPOINT,
             DATABASE_DYNAMODB_AWS_PROFILE, DATABASE_DYNAMODB_AWS_ACCESS_KEY_ID, DATABASE_DYNAMODB_AWS_SECRET_ACCESS_KEY,

@@ -12,7 +12,14 @@ public enum AlarmMetric {
     /** Counter: branch promotions completed by this region's promoter (per publication step). */
     PROMOTIONS_COMPLETED("lakemirror.promoter.promotions", "PromotionsCompleted", Unit.COUNT),
     /** Gauge, count: commits of the mirrors into this region sensed and not yet promoted. */
-    COMMITS_PENDING("lakemirror.commits.pending", "CommitsPending", Unit.COUNT);
+    COMMITS_PENDING("lakemirror.commits.pending", "CommitsPending", Unit.COUNT),
+    /**
+     * Gauge, count: mirror branches of the mirrors into this region that are stalled, i.e. whose
+     * oldest sensed commit not yet promoted has waited longer than the service's stall threshold;
+     * 0 when none. A region-level count, so that promotions on one branch cannot hide a stall on
+     * another (the CDK's stalled-branches alarm fires on any value of 1 or more, and on no data).
+     */
+    STALLED_BRANCHES("lakemirror.branches.stalled", "StalledBranches", Unit.COUNT);
 
     /** The CloudWatch namespace the CDK alarms and task roles use, and {@code metrics.cloudwatch.namespace}'s default. */
     public static final String NAMESPACE = "lakemirror";

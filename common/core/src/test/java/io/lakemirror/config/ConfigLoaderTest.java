@@ -69,6 +69,7 @@ class ConfigLoaderTest {
     static Stream<Arguments> documentedDefaults() {
         return Stream.of(
                 Arguments.of("listen_address", (Function<ReplicationConfig, Object>) c -> c.listenAddress().toString(), "0.0.0.0:8008"),
+                Arguments.of("health.listen_address", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.HEALTH_LISTEN_ADDRESS).toString(), "0.0.0.0:8009"),
                 Arguments.of("list_mirrors_page_size", (Function<ReplicationConfig, Object>) ReplicationConfig::listMirrorsPageSize, 1000),
                 Arguments.of("list_repositories_page_size", (Function<ReplicationConfig, Object>) ReplicationConfig::listRepositoriesPageSize, 1000),
                 Arguments.of("logging.level", (Function<ReplicationConfig, Object>) c -> c.logging().level(), "INFO"),

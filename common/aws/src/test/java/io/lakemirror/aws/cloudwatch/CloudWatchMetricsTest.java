@@ -127,7 +127,7 @@ class CloudWatchMetricsTest {
     @Test
     void alarmMetrics_shouldMatchTheCdkAlarmsNames() {
         assertThat(CloudWatchMetrics.ALARM_METRICS).extracting(io.lakemirror.metrics.AlarmMetric::cloudWatchName)
-                .containsExactly("MirrorLagSeconds", "PromotionsCompleted", "CommitsPending");
+                .containsExactly("MirrorLagSeconds", "PromotionsCompleted", "CommitsPending", "StalledBranches");
     }
 
     @Test
