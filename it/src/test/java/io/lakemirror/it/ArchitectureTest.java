@@ -38,6 +38,7 @@ class ArchitectureTest {
     private static final String GRAVELER = "io.lakemirror.graveler..";
     private static final String AWS = "io.lakemirror.aws..";
     private static final String LAKEFS_ADAPTER = "io.lakemirror.lakefs.sdk..";
+    private static final String POSTGRES = "io.lakemirror.postgres..";
     private static final String[] TEST_MODULES = {"io.lakemirror.sandbox..", "io.lakemirror.testkit..",
         "io.lakemirror.testserver.."};
 
@@ -79,6 +80,14 @@ class ArchitectureTest {
                     "com.amazonaws..", "io.micrometer..", "com.fasterxml.jackson..", "io.reactivex.."))
             .because("an adapter implements ports of the core with its technology; reaching into a worker or the"
                     + " launcher would make the adapter decide what only the worker may decide");
+
+    @ArchTest
+    static final ArchRule postgresAdaptersSitOnThePortsAndTheirJdbcStackOnly = classes()
+            .that().resideInAPackage(POSTGRES)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, POSTGRES, "java.sql..", "javax.sql..",
+                    "org.postgresql..", "com.zaxxer.hikari..", "io.github.resilience4j..", "com.fasterxml.jackson.."))
+            .because("the PostgreSQL adapters implement the store ports with JDBC (pgjdbc, HikariCP) and nothing"
+                    + " else: no AWS, no worker, no launcher; a worker never sees SQL");
 
     @ArchTest
     static final ArchRule lakeFsAdapterSitsOnThePortAndTheLakeFsSdkOnly = classes()

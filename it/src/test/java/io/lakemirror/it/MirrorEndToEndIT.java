@@ -38,7 +38,12 @@ class MirrorEndToEndIT {
 
     @BeforeAll
     static void startTwoRegions() {
-        service = TwoRegionService.start(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(400)), 42);
+        start(false);
+    }
+
+    /** Starts both regions, the mirrors database and refstores on PostgreSQL when {@code postgres} ({@code MirrorEndToEndOnPostgresIT}). */
+    static void start(boolean postgres) {
+        service = TwoRegionService.start(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(400)), 42, postgres);
         world = service.world();
         user = service.user();
         lakeFsA = service.lakeFsA();

@@ -52,10 +52,16 @@ public final class TwoRegionService implements AutoCloseable {
      * then the services of A and B.
      */
     public static TwoRegionService start(DelayDistribution delays, long seed) {
+        return start(delays, seed, false);
+    }
+
+    /** As {@link #start(DelayDistribution, long)}, with the mirrors database and refstores on PostgreSQL when {@code postgres}. */
+    public static TwoRegionService start(DelayDistribution delays, long seed, boolean postgres) {
         ProcessHygiene.Snapshot processes = ProcessHygiene.snapshot();
         World world = World.builder().regions(A, B)
                 .replicationDelays(delays)
                 .replicationSeed(seed)
+                .postgres(postgres)
                 .config("commit_sensor.process_branches_duration", "200ms")
                 .start();
         TwoRegionService service = new TwoRegionService(processes, world);

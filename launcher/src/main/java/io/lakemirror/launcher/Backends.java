@@ -1,6 +1,7 @@
 package io.lakemirror.launcher;
 
 import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.postgres.PostgresStores;
 import io.lakemirror.aws.s3.S3BlockStore;
 import io.lakemirror.aws.sqs.SqsCommitsQueue;
 import io.lakemirror.blockstore.BlockStore;
@@ -37,6 +38,7 @@ public final class Backends implements AutoCloseable {
     private final UnaryOperator<DynamoDbStores.Builder> storesCustomizer;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private DynamoDbStores stores;
+    private PostgresStores postgres;
     private SqsCommitsQueue queue;
     private S3BlockStore blockStore;
     private SdkLakeFsFactory lakeFs;
@@ -70,16 +72,39 @@ public final class Backends implements AutoCloseable {
         return stores;
     }
 
+    /** The PostgreSQL stores (mirrors database, refstore, change feeds) of a configuration that names PostgreSQL. */
+    private synchronized PostgresStores postgres() {
+        checkOpen();
+        if (postgres == null) {
+            postgres = own(PostgresStores.open(config));
+        }
+        return postgres;
+    }
+
+    private boolean mirrorsOnPostgres() {
+        return config.mirrorsDatabase().type().equals("postgres");
+    }
+
     public MirrorsDatabase mirrorsDatabase() {
-        return stores().mirrorsDatabase();
+        return mirrorsOnPostgres() ? postgres().mirrorsDatabase() : stores().mirrorsDatabase();
     }
 
     public Refstore refstore() {
+        if (config.refstoreDatabase().type().equals("postgres")) {
+            return postgres().refstore();
+        }
+        if (mirrorsOnPostgres()) {
+            throw new InvalidInputException("refstore_database.type dynamodb beside mirrors_database.type postgres is not"
+                    + " supported: put the refstore on PostgreSQL too (refstore_database.type postgres, or leave it unset)");
+        }
         return stores().refstore();
     }
 
     /** A new (not started) change feed of the mirrors database for this region's promoter. */
     public ChangeFeed changeFeed() {
+        if (mirrorsOnPostgres()) {
+            return postgres().changeFeed(PostgresStores.defaultWorkerId());
+        }
         DynamoDbStores s = stores();
         return s.changeFeed(DynamoDbStores.defaultWorkerId());
     }

@@ -52,6 +52,9 @@ public final class LocalServices {
     public static Consumer<Backends> seedChangeFeed(World world) {
         return backends -> {
             backends.mirrorsDatabase();
+            if (!backends.config().mirrorsDatabase().type().equals("dynamodb")) {
+                return; // PostgreSQL's change feed starts in milliseconds and needs no seeded lease
+            }
             ReplicationConfig config = backends.config();
             String table = config.mirrorsDatabase().dynamoDbTableName().orElseThrow();
             String streamArn = world.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
@@ -70,6 +73,9 @@ public final class LocalServices {
     public static Consumer<Backends> seedChangeFeed() {
         return backends -> {
             backends.mirrorsDatabase();
+            if (!backends.config().mirrorsDatabase().type().equals("dynamodb")) {
+                return;
+            }
             ReplicationConfig config = backends.config();
             String table = config.mirrorsDatabase().dynamoDbTableName().orElseThrow();
             java.net.URI endpoint = config.mirrorsDatabase().dynamoDbEndpoint().orElseThrow(() -> new IllegalStateException(

@@ -64,6 +64,8 @@ public final class World implements AutoCloseable {
     public static final String REPLICATION_ACCESS_KEY_ID = "AKIALAKEMIRRORREPLIC";
     public static final String REPLICATION_SECRET_ACCESS_KEY = "lakemirror-replication-secret-access-key";
     public static final String ENCRYPT_SECRET_KEY = "lakemirror-test-encrypt-secret-key";
+    /** The PostgreSQL database of the mirrors database, in a world built with {@link Builder#postgres}. */
+    public static final String MIRRORS_DATABASE = "lakemirror_mirrors";
 
     private final Builder settings;
     private final List<Site> sites = new ArrayList<>();
@@ -74,6 +76,7 @@ public final class World implements AutoCloseable {
     private S3Mock s3Mock;
     private ElasticMq elasticMq;
     private Dynoxide dynoxide;
+    private EmbeddedPostgresServer postgres;
     private DynamoDbClient dynamoDb;
     private DynamoDbStreamsClient dynamoDbStreams;
     private Thread shutdownHook;
@@ -110,7 +113,9 @@ public final class World implements AutoCloseable {
         CompletableFuture<Dynoxide> dynamo = timed("dynoxide", () -> Dynoxide.start(settings.dynoxideBinary == null
                 ? DynoxideBinary.resolve() : settings.dynoxideBinary, settings.dynamoDbPort, Duration.ofSeconds(20),
                 settings.shutdownHook), starter);
-        List<CompletableFuture<?>> launched = new ArrayList<>(List.of(s3, sqs, dynamo));
+        CompletableFuture<EmbeddedPostgresServer> pg = settings.postgres
+                ? timed("postgres", this::startPostgres, starter) : CompletableFuture.completedFuture(null);
+        List<CompletableFuture<?>> launched = new ArrayList<>(List.of(s3, sqs, dynamo, pg));
         Map<Region, CompletableFuture<LakeFsTestServer>> lakeFs = new LinkedHashMap<>();
         if (settings.lakeFs) {
             for (Region region : settings.regions) {
@@ -137,6 +142,7 @@ public final class World implements AutoCloseable {
             s3Mock = join(s3);
             elasticMq = join(sqs);
             dynoxide = join(dynamo);
+            postgres = join(pg);
             dynamoDb = DynoxideCompat.dynamoDb(dynoxide.endpoint(), LocalAws.SIGNING_REGION);
             dynamoDbStreams = DynoxideCompat.streams(dynoxide.endpoint(), LocalAws.SIGNING_REGION);
             join(buckets);
@@ -163,6 +169,7 @@ public final class World implements AutoCloseable {
             s3Mock = s3.isDone() && !s3.isCompletedExceptionally() ? s3.join() : s3Mock;
             elasticMq = sqs.isDone() && !sqs.isCompletedExceptionally() ? sqs.join() : elasticMq;
             dynoxide = dynamo.isDone() && !dynamo.isCompletedExceptionally() ? dynamo.join() : dynoxide;
+            postgres = pg.isDone() && !pg.isCompletedExceptionally() ? pg.join() : postgres;
             close();
             throw e;
         } finally {
@@ -181,6 +188,24 @@ public final class World implements AutoCloseable {
 
     private static Duration cpuTime() {
         return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The embedded PostgreSQL with the mirrors database and each region's refstore database created. */
+    private EmbeddedPostgresServer startPostgres() {
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.postgresPort);
+        try {
+            server.createDatabase(MIRRORS_DATABASE);
+            settings.regions.forEach(r -> server.createDatabase(refstoreDatabase(r)));
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The PostgreSQL database of {@code region}'s refstore. */
+    public static String refstoreDatabase(Region region) {
+        return "lakemirror_refstore_" + region.value().replace('-', '_');
     }
 
     private LakeFsTestServer startLakeFs(Region region, S3Mock s3) {
@@ -235,6 +260,21 @@ public final class World implements AutoCloseable {
         v.put("refstore_database.type", "dynamodb");
         v.put("refstore_database.dynamodb.table_name", settings.refstoreTable(region));
         v.put("refstore_database.dynamodb.endpoint", dynoxide.endpoint().toString());
+        if (postgres != null) {
+            // The mirrors database (global: one database every region reaches) and each region's refstore on PostgreSQL.
+            for (String key : List.of("mirrors_database.dynamodb.table_name", "mirrors_database.dynamodb.endpoint",
+                    "refstore_database.dynamodb.table_name", "refstore_database.dynamodb.endpoint")) {
+                v.remove(key);
+            }
+            v.put("mirrors_database.type", "postgres");
+            v.put("mirrors_database.postgres.connection_string", postgres.connectionString(MIRRORS_DATABASE));
+            v.put("mirrors_database.postgres.max_open_connections", 4);
+            v.put("mirrors_database.postgres.max_idle_connections", 1);
+            v.put("refstore_database.type", "postgres");
+            v.put("refstore_database.postgres.connection_string", postgres.connectionString(refstoreDatabase(region)));
+            v.put("refstore_database.postgres.max_open_connections", 3);
+            v.put("refstore_database.postgres.max_idle_connections", 1);
+        }
         v.put("blockstore.type", "s3");
         v.put("blockstore.s3.endpoint", s3Mock.endpoint().toString());
         v.put("blockstore.s3.force_path_style", true);
@@ -386,6 +426,19 @@ public final class World implements AutoCloseable {
         return dynoxide;
     }
 
+    /** Whether the mirrors database and the refstores are on PostgreSQL ({@link Builder#postgres}). */
+    public boolean onPostgres() {
+        return postgres != null;
+    }
+
+    /** The embedded PostgreSQL of a world built with {@link Builder#postgres}; owned by the world. */
+    public EmbeddedPostgresServer postgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("this world keeps its mirrors database on DynamoDB: build it with postgres(true)");
+        }
+        return postgres;
+    }
+
     /** Replication user's access key pair, valid on every lakeFS test server. */
     public String replicationAccessKeyId() {
         return settings.replicationAccessKeyId;
@@ -423,6 +476,7 @@ public final class World implements AutoCloseable {
         parts.add(elasticMq);
         parts.add(s3Mock);
         parts.add(dynoxide);
+        parts.add(postgres);
         List<String> failures = new ArrayList<>();
         for (AutoCloseable part : parts) {
             if (part == null) {
@@ -500,6 +554,8 @@ public final class World implements AutoCloseable {
         private int s3Port;
         private int sqsPort;
         private int dynamoDbPort;
+        private boolean postgres;
+        private int postgresPort;
         private boolean shutdownHook = true;
 
         private Builder() {
@@ -633,6 +689,21 @@ public final class World implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the mirrors database (with its change log) and each region's refstore on an embedded
+         * PostgreSQL instead of dynoxide (which still starts, for anything else that asks for it).
+         */
+        public Builder postgres(boolean enabled) {
+            this.postgres = enabled;
+            return this;
+        }
+
+        /** The port of the embedded PostgreSQL; default 0, a free port. */
+        public Builder postgresPort(int port) {
+            this.postgresPort = requirePort(port);
+            return this;
+        }
+
         /** The port of dynoxide (DynamoDB and DynamoDB Streams); default 0, a free port. */
         public Builder dynamoDbPort(int port) {
             this.dynamoDbPort = requirePort(port);
@@ -669,6 +740,9 @@ public final class World implements AutoCloseable {
             wanted.put(s3Port, "S3");
             wanted.put(sqsPort, "SQS");
             wanted.put(dynamoDbPort, "DynamoDB");
+            if (postgres) {
+                wanted.put(postgresPort, "PostgreSQL");
+            }
             wanted.remove(0);
             PortInUseException.requireFree(wanted);
         }

@@ -119,7 +119,10 @@ public final class PostgresDatabase implements AutoCloseable {
         connection.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.maxOpenConnections());
         config.setMinimumIdle(Math.max(0, Math.min(settings.maxIdleConnections(), settings.maxOpenConnections())));
-        config.setMaxLifetime(Math.max(Duration.ofSeconds(30).toMillis(), settings.connectionMaxLifetime().toMillis()));
+        long lifetime = Math.max(Duration.ofSeconds(30).toMillis(), settings.connectionMaxLifetime().toMillis());
+        config.setMaxLifetime(lifetime);
+        // Idle connections above the idle count close after half a lifetime (HikariCP wants it below the lifetime).
+        config.setIdleTimeout(Math.max(Duration.ofSeconds(10).toMillis(), lifetime / 2));
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
         config.setValidationTimeout(Duration.ofSeconds(3).toMillis());
         // Startup must not wait for a database that is down: the first call reports it instead.

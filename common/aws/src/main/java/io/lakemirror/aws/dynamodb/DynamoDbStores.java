@@ -67,11 +67,13 @@ public final class DynamoDbStores implements AutoCloseable {
         ReplicationConfig.DatabaseSettings mirrors = config.mirrorsDatabase();
         ReplicationConfig.DatabaseSettings refs = config.refstoreDatabase();
         this.mirrorsTable = dynamoDbTable("mirrors_database", mirrors);
-        this.refstoreTable = dynamoDbTable("refstore_database", refs);
+        // A refstore elsewhere (PostgreSQL, for example lakeFS's own database) is not built here.
+        boolean refstoreHere = refs.type().equals("dynamodb");
+        this.refstoreTable = refstoreHere ? dynamoDbTable("refstore_database", refs) : mirrorsTable;
         this.credentials = AwsClients.credentials(config);
         Optional<URI> endpoint = mirrors.dynamoDbEndpoint();
         this.mirrorsClients = DynamoDbClients.perRegion(mirrors.dynamoDbRegion(), region -> dynamoDb(region, endpoint));
-        boolean sameDatabase = refs.dynamoDbRegion().equals(mirrors.dynamoDbRegion())
+        boolean sameDatabase = !refstoreHere || refs.dynamoDbRegion().equals(mirrors.dynamoDbRegion())
                 && refs.dynamoDbEndpoint().equals(mirrors.dynamoDbEndpoint());
         this.refstoreClientOwned = !sameDatabase;
         this.refstoreClient = sameDatabase ? mirrorsClients.local() : dynamoDb(refs.dynamoDbRegion(), refs.dynamoDbEndpoint());
@@ -87,7 +89,7 @@ public final class DynamoDbStores implements AutoCloseable {
             throw e;
         }
         this.mirrorsDatabase = new DynamoDbMirrorsDatabase(mirrorsClients, mirrorsTable, config.organizationId());
-        this.refstore = new DynamoDbRefstore(refstoreClient, refstoreTable, config.organizationId());
+        this.refstore = refstoreHere ? new DynamoDbRefstore(refstoreClient, refstoreTable, config.organizationId()) : null;
         LOG.info("DynamoDB stores ready: mirrors table {} in {}{}, refstore table {} in {}", mirrorsTable,
                 mirrors.dynamoDbRegion(), endpoint.map(e -> " at " + e).orElse(""), refstoreTable, refs.dynamoDbRegion());
     }
@@ -130,6 +132,10 @@ public final class DynamoDbStores implements AutoCloseable {
     }
 
     public Refstore refstore() {
+        if (refstore == null) {
+            throw new IllegalStateException("refstore_database.type is " + config.refstoreDatabase().type()
+                    + ", not dynamodb: its refstore is built by that database's store factory");
+        }
         return refstore;
     }
 
