@@ -31,6 +31,7 @@ import io.lakemirror.infra.constructs.WorkerServiceProps;
 import io.lakemirror.infra.topology.ImageSpec;
 import io.lakemirror.infra.topology.RegionSpec;
 import io.lakemirror.infra.topology.Topology;
+import io.lakemirror.infra.topology.WorkerCounts;
 import io.lakemirror.store.ChangeFeed;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -43,7 +44,9 @@ import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
 import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -56,6 +59,8 @@ import software.constructs.Construct;
  * and its replication rules, the worker roles and services, the API load balancer and the alarms.
  */
 public final class RegionStack extends Stack {
+    /** Average CPU the sensor, promoter and API services are scaled to. */
+    static final int CPU_TARGET_PERCENT = 60;
     private final Map<Worker, WorkerService> services = new EnumMap<>(Worker.class);
     private final MirrorsTable mirrorsTable;
 
@@ -116,8 +121,9 @@ public final class RegionStack extends Stack {
                     .image(image)
                     .taskRole(roles.getRole(worker))
                     .environment(configuration);
+            service.desiredCount(topology.counts(worker).desired());
             if (worker == Worker.API) {
-                service.containerPort(apiPort).desiredCount(2);
+                service.containerPort(apiPort);
             }
             WorkerService created = new WorkerService(this, worker.constructId() + "Service", service.build());
             if (mirrorsTable != null) {
@@ -128,10 +134,29 @@ public final class RegionStack extends Stack {
             services.put(worker, created);
         }
 
+        WorkerCounts validators = topology.counts(Worker.VALIDATOR);
         new QueueDepthScaling(this, "ValidatorScaling", QueueDepthScalingProps.builder()
                 .service(services.get(Worker.VALIDATOR).getService())
                 .queue(commits.getQueue())
+                .minCapacity(validators.desired())
+                .maxCapacity(validators.max())
                 .build());
+        // The others scale on CPU: sensors share mirrors by scan lease, promoters branches by promotion
+        // lease, API tasks sit behind the load balancer.
+        for (Worker worker : List.of(Worker.SENSOR, Worker.PROMOTER, Worker.API)) {
+            WorkerCounts counts = topology.counts(worker);
+            if (counts.scales()) {
+                services.get(worker).getService().autoScaleTaskCount(EnableScalingProps.builder()
+                                .minCapacity(counts.desired())
+                                .maxCapacity(counts.max())
+                                .build())
+                        .scaleOnCpuUtilization("Cpu", CpuUtilizationScalingProps.builder()
+                                .targetUtilizationPercent(CPU_TARGET_PERCENT)
+                                .scaleOutCooldown(software.amazon.awscdk.Duration.minutes(2))
+                                .scaleInCooldown(software.amazon.awscdk.Duration.minutes(10))
+                                .build());
+            }
+        }
         ApiLoadBalancerProps.Builder apiProps = ApiLoadBalancerProps.builder()
                 .vpc(network.getVpc())
                 .api(services.get(Worker.API))
@@ -185,6 +210,8 @@ public final class RegionStack extends Stack {
                 .set(ConfigKeys.QUEUE_TYPE, "sqs")
                 .set(ConfigKeys.QUEUE_SQS_QUEUE_NAME, commits.getQueueName())
                 .set(ConfigKeys.LISTEN_ADDRESS, "0.0.0.0:" + port)
+                // Where the container health check (the image's HealthProbe) asks.
+                .set(ConfigKeys.HEALTH_LISTEN_ADDRESS, ConfigKeys.HEALTH_LISTEN_ADDRESS.defaultValue().orElseThrow().toString())
                 // One JSON object per line is what CloudWatch Logs Insights queries; the topology may override.
                 .set(ConfigKeys.LOGGING_FORMAT, "json")
                 // The lag, stall and pending alarms read these metrics.

@@ -37,7 +37,8 @@ class WorkerServicesTest {
     void container_shouldRunTheWorkerSubcommandFromTheEcrImage(String name, Worker worker) {
         Map<String, Object> container = container(Region.of(name), worker);
 
-        assertThat(container.get("Command")).isEqualTo(List.of("java", "-jar", "lakemirror.jar", worker.subcommand()));
+        // The image's entrypoint is java with its container flags and -jar /app/lakemirror.jar.
+        assertThat(container.get("Command")).isEqualTo(List.of(worker.subcommand()));
         assertThat(TemplateJson.render(container.get("Image")))
                 .isEqualTo("${AWS::AccountId}.dkr.ecr." + name + ".${AWS::URLSuffix}/lakemirror:0.1.0");
     }
@@ -122,12 +123,11 @@ class WorkerServicesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"us-east-1", "eu-west-1"})
-    void validator_shouldScaleBetweenOneAndFourTasks_onCommitsQueueDepth(String name) {
+    void validator_shouldScaleBetweenTheTopologysCounts_onCommitsQueueDepth(String name) {
         Region region = Region.of(name);
         TemplateJson json = deployment.json(region);
-        Map<String, Object> target = TemplateJson.properties(json.resources(
-                "AWS::ApplicationAutoScaling::ScalableTarget").values().iterator().next());
-        assertThat(target).containsEntry("MinCapacity", 1).containsEntry("MaxCapacity", 4)
+        Map<String, Object> target = scalableTarget(json, Worker.VALIDATOR);
+        assertThat(target).containsEntry("MinCapacity", 2).containsEntry("MaxCapacity", 6)
                 .containsEntry("ScalableDimension", "ecs:service:DesiredCount");
         assertThat(TemplateJson.render(target.get("ResourceId")))
                 .contains("${" + json.onlyIdWithPrefix("AWS::ECS::Service", "ValidatorService") + ".Name}");
@@ -162,6 +162,53 @@ class WorkerServicesTest {
         deployment.template(region).hasResourceProperties("AWS::ECS::Service", Map.of(
                 "DesiredCount", 2,
                 "LoadBalancers", List.of(Match.objectLike(Map.of("ContainerName", "api", "ContainerPort", 8008)))));
+    }
+
+    /** topology.example.json: sensor 1..3, validator 2..6, promoter 1..3, api 2..4. */
+    static Stream<Arguments> topologyCounts() {
+        return Stream.of("us-east-1", "eu-west-1").flatMap(region -> Stream.of(
+                Arguments.of(region, Worker.SENSOR, 1, 3), Arguments.of(region, Worker.VALIDATOR, 2, 6),
+                Arguments.of(region, Worker.PROMOTER, 1, 3), Arguments.of(region, Worker.API, 2, 4)));
+    }
+
+    @ParameterizedTest(name = "{1} in {0}: {2}..{3}")
+    @MethodSource("topologyCounts")
+    void service_shouldRunTheTopologysDesiredCount_andScaleUpToItsMaximum(String name, Worker worker, int desired, int max) {
+        TemplateJson json = deployment.json(Region.of(name));
+        Map<String, Object> service = TemplateJson.properties(json.resources("AWS::ECS::Service")
+                .get(json.onlyIdWithPrefix("AWS::ECS::Service", worker.constructId() + "Service")));
+
+        assertThat(service).containsEntry("DesiredCount", desired);
+        assertThat(scalableTarget(json, worker)).containsEntry("MinCapacity", desired).containsEntry("MaxCapacity", max);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"us-east-1", "eu-west-1"})
+    void sensorPromoterAndApi_shouldScaleOnCpu_whileTheValidatorScalesOnItsQueue(String name) {
+        deployment.template(Region.of(name)).resourcePropertiesCountIs("AWS::ApplicationAutoScaling::ScalingPolicy",
+                Map.of("PolicyType", "TargetTrackingScaling",
+                        "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
+                                "TargetValue", 60,
+                                "PredefinedMetricSpecification", Map.of(
+                                        "PredefinedMetricType", "ECSServiceAverageCPUUtilization")))), 3);
+    }
+
+    @ParameterizedTest(name = "{1} in {0}")
+    @MethodSource("workersByRegion")
+    void container_shouldCheckItsOwnLivenessWithTheImagesProbe(String name, Worker worker) {
+        Map<String, Object> container = container(Region.of(name), worker);
+
+        assertThat(container.get("HealthCheck")).asString()
+                .contains("io.lakemirror.launcher.HealthProbe, --live").contains("StartPeriod=120");
+        assertThat(environment(container)).containsEntry(ConfigKeys.HEALTH_LISTEN_ADDRESS.envName(), "0.0.0.0:8009");
+    }
+
+    private static Map<String, Object> scalableTarget(TemplateJson json, Worker worker) {
+        String service = "${" + json.onlyIdWithPrefix("AWS::ECS::Service", worker.constructId() + "Service") + ".Name}";
+        return json.resources("AWS::ApplicationAutoScaling::ScalableTarget").values().stream()
+                .map(TemplateJson::properties)
+                .filter(p -> TemplateJson.render(p.get("ResourceId")).contains(service))
+                .findFirst().orElseThrow(() -> new AssertionError("no scalable target for " + worker));
     }
 
     private Map<String, Object> container(Region region, Worker worker) {

@@ -74,6 +74,11 @@ public final class ApiLoadBalancer extends Construct {
         if (!props.getHealthCheckPath().startsWith("/")) {
             problems.add("healthCheckPath \"" + props.getHealthCheckPath() + "\" must start with /");
         }
+        if (props.isInternetFacing() && props.getCertificateArn().isEmpty()) {
+            problems.add("an internet-facing API load balancer needs a certificate (certificateArn; in the topology,"
+                    + " the region's api_certificate_arn): callers send lakeFS keys with every request, which must"
+                    + " not cross the internet over plain HTTP");
+        }
         if (props.getContainerPort() < 1 || props.getContainerPort() > 65535) {
             problems.add("containerPort " + props.getContainerPort() + " is not a TCP port (1 to 65535);"
                     + " the load balancer cannot reach port 0");

@@ -1,13 +1,11 @@
 package io.lakemirror.infra.constructs;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -22,25 +20,30 @@ import software.constructs.Construct;
  *
  * <ul>
  *   <li><b>mirror lag</b>: the worst mirror branch is more than {@code lagThreshold} behind its source;
- *   <li><b>promotion stalled</b>: commits stayed pending for the whole {@code stallWindow} while not a
- *       single promotion completed, i.e. the promoter is stuck rather than merely slow;
- *   <li><b>dead letters</b>: the commits dead-letter queue holds a message, which no validator will
- *       retry on its own.
+ *   <li><b>stalled branches</b>: the service counts at least one stalled mirror branch (its oldest
+ *       unpromoted commit waited longer than the service's stall threshold) for
+ *       {@code stallEvaluationPeriods} periods. A count over branches, so that promotions on one
+ *       branch cannot hide a stall on another, which a region-wide "no promotion while pending"
+ *       rule could;
+ *   <li><b>dead letters</b>: the oldest message of the commits dead-letter queue is older than
+ *       {@code deadLetterAgeThreshold}: a message nobody handled, which no validator retries.
  * </ul>
  *
- * Lag and stall read the service's own metrics ({@link ServiceMetrics}); missing data never alarms,
- * so a region that mirrors nothing stays quiet.
+ * Lag and stalled branches read the service's own metrics ({@link ServiceMetrics}) and treat missing
+ * data as breaching: the service publishes them every minute, 0 when all is well, so silence means
+ * the publisher (the API task) is down or cannot reach CloudWatch. The dead-letter alarm reads SQS's
+ * metric, which SQS stops publishing for a queue idle for hours, so there no data means an empty
+ * queue ({@code FILL(age, 0)}).
  */
 public final class ReplicationAlarms extends Construct {
-    /** Expression of the stall alarm: 1 when the window had pending commits throughout and no promotion. */
-    public static final String STALL_EXPRESSION = "IF(FILL(pending, 0) > 0 AND FILL(promotions, 0) == 0, 1, 0)";
-    private static final Duration LAG_PERIOD = Duration.minutes(5);
-    private static final int SECONDS_PER_MINUTE = 60;
-    private static final int SECONDS_PER_DAY = 86_400;
+    /** Expression of the dead-letter alarm: the oldest message's age, 0 while SQS publishes nothing. */
+    public static final String DEAD_LETTER_AGE_EXPRESSION = "FILL(age, 0)";
+    private static final Duration PERIOD = Duration.minutes(5);
+    private static final int MAX_PERIODS = 288;
 
     private final ITopic topic;
     private final Alarm mirrorLag;
-    private final Alarm promotionStalled;
+    private final Alarm stalledBranches;
     private final Alarm deadLetters;
 
     public ReplicationAlarms(Construct scope, String id, ReplicationAlarmsProps props) {
@@ -55,91 +58,87 @@ public final class ReplicationAlarms extends Construct {
         this.mirrorLag = Alarm.Builder.create(this, "MirrorLag")
                 .alarmName(prefix + "-mirror-lag")
                 .alarmDescription("A mirror branch is more than " + props.getLagThreshold().toHumanString()
-                        + " behind its source branch. Check bucket replication (S3 replication metrics), the"
-                        + " validator's logs for missing metadata files, and the promoter.")
-                .metric(serviceMetric(ServiceMetrics.MIRROR_LAG_SECONDS, "Maximum", LAG_PERIOD))
+                        + " behind its source branch, or the service stopped publishing MirrorLagSeconds. Check"
+                        + " bucket replication (S3 replication metrics), the validator's logs for missing metadata"
+                        + " files, the promoter, and that the API tasks run.")
+                .metric(serviceMetric(ServiceMetrics.MIRROR_LAG_SECONDS, "Maximum"))
                 .threshold(props.getLagThreshold().toSeconds())
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .evaluationPeriods(props.getLagEvaluationPeriods())
-                .datapointsToAlarm(props.getLagEvaluationPeriods())
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .evaluationPeriods(clamp(props.getLagEvaluationPeriods()))
+                .datapointsToAlarm(clamp(props.getLagEvaluationPeriods()))
+                .treatMissingData(TreatMissingData.BREACHING)
                 .build();
 
-        // An invalid window is reported by the validation; a valid stand-in lets construction finish.
-        Duration window = isValidStallWindow(props.getStallWindow()) ? props.getStallWindow() : Duration.minutes(1);
-        this.promotionStalled = Alarm.Builder.create(this, "PromotionStalled")
-                .alarmName(prefix + "-promotion-stalled")
-                .alarmDescription("Commits were pending for " + window.toHumanString() + " and no mirror branch"
-                        + " was promoted. Check the promoter's tasks and logs and the mirrors-table stream.")
-                .metric(MathExpression.Builder.create()
-                        .expression(STALL_EXPRESSION)
-                        .usingMetrics(stallInputs(window))
-                        .period(window)
-                        .label("commits pending, no promotion")
-                        .build())
+        this.stalledBranches = Alarm.Builder.create(this, "StalledBranches")
+                .alarmName(prefix + "-stalled-branches")
+                .alarmDescription("At least one mirror branch is stalled: its oldest unpromoted commit has waited"
+                        + " past the service's stall threshold (GET .../mirrors/{id} names the branch and its"
+                        + " last_error), or the service stopped publishing StalledBranches. Check the promoter's"
+                        + " tasks and logs, the mirrors-table stream and bucket replication.")
+                .metric(serviceMetric(ServiceMetrics.STALLED_BRANCHES, "Maximum"))
                 .threshold(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .evaluationPeriods(1)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .evaluationPeriods(clamp(props.getStallEvaluationPeriods()))
+                .datapointsToAlarm(clamp(props.getStallEvaluationPeriods()))
+                .treatMissingData(TreatMissingData.BREACHING)
                 .build();
 
         this.deadLetters = Alarm.Builder.create(this, "DeadLetters")
                 .alarmName(prefix + "-commits-dead-letters")
-                .alarmDescription("The commits dead-letter queue is not empty: a CommitsDetected message failed"
-                        + " every delivery. Read the validator's logs for the reason, fix it, then redrive the"
-                        + " queue.")
-                .metric(props.getDeadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .statistic("Maximum")
-                        .period(Duration.minutes(5))
-                        .build()))
-                .threshold(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .alarmDescription("A CommitsDetected message has waited in the dead-letter queue for more than "
+                        + props.getDeadLetterAgeThreshold().toHumanString() + ". Read its reason (message attribute"
+                        + " lakemirror.dead-letter-reason) and the validator's logs, fix the cause, then redrive or"
+                        + " delete it.")
+                .metric(MathExpression.Builder.create()
+                        .expression(DEAD_LETTER_AGE_EXPRESSION)
+                        .usingMetrics(Map.of("age", props.getDeadLetterQueue().metricApproximateAgeOfOldestMessage(
+                                MetricOptions.builder().statistic("Maximum").period(PERIOD).build())))
+                        .period(PERIOD)
+                        .label("age of the oldest dead letter (s)")
+                        .build())
+                .threshold(props.getDeadLetterAgeThreshold().toSeconds())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
 
         SnsAction notify = new SnsAction(topic);
-        for (Alarm alarm : List.of(mirrorLag, promotionStalled, deadLetters)) {
+        for (Alarm alarm : List.of(mirrorLag, stalledBranches, deadLetters)) {
             alarm.addAlarmAction(notify);
             alarm.addOkAction(notify);
         }
     }
 
-    private static Map<String, IMetric> stallInputs(Duration window) {
-        Map<String, IMetric> inputs = new LinkedHashMap<>();
-        // Minimum: pending during the whole window, not just at its end.
-        inputs.put("pending", serviceMetric(ServiceMetrics.COMMITS_PENDING, "Minimum", window));
-        inputs.put("promotions", serviceMetric(ServiceMetrics.PROMOTIONS_COMPLETED, "Sum", window));
-        return inputs;
-    }
-
-    private static Metric serviceMetric(String name, String statistic, Duration period) {
+    private static Metric serviceMetric(String name, String statistic) {
         return Metric.Builder.create()
                 .namespace(ServiceMetrics.NAMESPACE)
                 .metricName(name)
                 .statistic(statistic)
-                .period(period)
+                .period(PERIOD)
                 .build();
     }
 
-    private static boolean isValidStallWindow(Duration window) {
-        double seconds = window.toSeconds().doubleValue();
-        return seconds >= SECONDS_PER_MINUTE && seconds <= SECONDS_PER_DAY && seconds % SECONDS_PER_MINUTE == 0;
+    /** A stand-in within CloudWatch's limits, so an invalid value is reported by the validation, not a crash. */
+    private static int clamp(int periods) {
+        return Math.max(1, Math.min(MAX_PERIODS, periods));
     }
 
     private static List<String> validate(ReplicationAlarmsProps props) {
         List<String> problems = new ArrayList<>();
-        if (!isValidStallWindow(props.getStallWindow())) {
-            problems.add("stallWindow " + props.getStallWindow().toHumanString() + " must be whole minutes between"
-                    + " 1 minute and 1 day: it is the period of a CloudWatch metric-math alarm");
-        }
         if (props.getLagThreshold().toSeconds().doubleValue() <= 0) {
             problems.add("lagThreshold must be longer than zero");
         }
-        if (props.getLagEvaluationPeriods() < 1
-                || props.getLagEvaluationPeriods() * LAG_PERIOD.toSeconds().doubleValue() > SECONDS_PER_DAY) {
+        if (props.getLagEvaluationPeriods() < 1 || props.getLagEvaluationPeriods() > MAX_PERIODS) {
             problems.add("lagEvaluationPeriods " + props.getLagEvaluationPeriods() + " must be at least 1 and"
                     + " cover at most a day of 5-minute periods (288)");
+        }
+        if (props.getStallEvaluationPeriods() < 1 || props.getStallEvaluationPeriods() > MAX_PERIODS) {
+            problems.add("stallEvaluationPeriods " + props.getStallEvaluationPeriods() + " must be at least 1 and"
+                    + " cover at most a day of 5-minute periods (288)");
+        }
+        if (props.getDeadLetterAgeThreshold().toSeconds().doubleValue() < PERIOD.toSeconds().doubleValue()) {
+            problems.add("deadLetterAgeThreshold " + props.getDeadLetterAgeThreshold().toHumanString() + " must be at"
+                    + " least 5 minutes: SQS publishes the age every 5 minutes");
         }
         return problems;
     }
@@ -153,8 +152,8 @@ public final class ReplicationAlarms extends Construct {
         return mirrorLag;
     }
 
-    public Alarm getPromotionStalled() {
-        return promotionStalled;
+    public Alarm getStalledBranches() {
+        return stalledBranches;
     }
 
     public Alarm getDeadLetters() {

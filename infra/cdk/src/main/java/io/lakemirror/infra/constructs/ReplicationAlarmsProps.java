@@ -11,7 +11,8 @@ public final class ReplicationAlarmsProps {
     private final IQueue deadLetterQueue;
     private final Duration lagThreshold;
     private final int lagEvaluationPeriods;
-    private final Duration stallWindow;
+    private final int stallEvaluationPeriods;
+    private final Duration deadLetterAgeThreshold;
     private final ITopic alarmTopic;
     private final String alarmNamePrefix;
 
@@ -19,7 +20,8 @@ public final class ReplicationAlarmsProps {
         this.deadLetterQueue = Objects.requireNonNull(builder.deadLetterQueue, "deadLetterQueue is required");
         this.lagThreshold = builder.lagThreshold;
         this.lagEvaluationPeriods = builder.lagEvaluationPeriods;
-        this.stallWindow = builder.stallWindow;
+        this.stallEvaluationPeriods = builder.stallEvaluationPeriods;
+        this.deadLetterAgeThreshold = builder.deadLetterAgeThreshold;
         this.alarmTopic = builder.alarmTopic;
         this.alarmNamePrefix = builder.alarmNamePrefix;
     }
@@ -40,8 +42,12 @@ public final class ReplicationAlarmsProps {
         return lagEvaluationPeriods;
     }
 
-    public Duration getStallWindow() {
-        return stallWindow;
+    public int getStallEvaluationPeriods() {
+        return stallEvaluationPeriods;
+    }
+
+    public Duration getDeadLetterAgeThreshold() {
+        return deadLetterAgeThreshold;
     }
 
     public Optional<ITopic> getAlarmTopic() {
@@ -57,7 +63,8 @@ public final class ReplicationAlarmsProps {
         private IQueue deadLetterQueue;
         private Duration lagThreshold = Duration.minutes(30);
         private int lagEvaluationPeriods = 3;
-        private Duration stallWindow = Duration.minutes(30);
+        private int stallEvaluationPeriods = 3;
+        private Duration deadLetterAgeThreshold = Duration.hours(1);
         private ITopic alarmTopic;
         private String alarmNamePrefix = "lakemirror";
 
@@ -92,13 +99,24 @@ public final class ReplicationAlarmsProps {
         }
 
         /**
-         * How long commits may stay pending with no promotion at all before the stall alarm fires; whole
-         * minutes, 1 minute to 1 day.
+         * Consecutive 5-minute periods with at least one stalled branch (the service's
+         * {@code StalledBranches}) before the stall alarm fires; 1 to 288.
          *
-         * @default 30 minutes
+         * @default 3
          */
-        public Builder stallWindow(Duration stallWindow) {
-            this.stallWindow = Objects.requireNonNull(stallWindow, "stallWindow");
+        public Builder stallEvaluationPeriods(int stallEvaluationPeriods) {
+            this.stallEvaluationPeriods = stallEvaluationPeriods;
+            return this;
+        }
+
+        /**
+         * Age of the oldest message in the dead-letter queue at which the dead-letter alarm fires: a
+         * message nobody looked at for this long; at least 5 minutes.
+         *
+         * @default 1 hour
+         */
+        public Builder deadLetterAgeThreshold(Duration deadLetterAgeThreshold) {
+            this.deadLetterAgeThreshold = Objects.requireNonNull(deadLetterAgeThreshold, "deadLetterAgeThreshold");
             return this;
         }
 

@@ -17,6 +17,8 @@ public final class ServiceMetrics {
     public static final String PROMOTIONS_COMPLETED = AlarmMetric.PROMOTIONS_COMPLETED.cloudWatchName();
     /** Gauge, count: commits sensed and not yet promoted in this region. */
     public static final String COMMITS_PENDING = AlarmMetric.COMMITS_PENDING.cloudWatchName();
+    /** Gauge, count: mirror branches of this region stalled past the service's threshold. */
+    public static final String STALLED_BRANCHES = AlarmMetric.STALLED_BRANCHES.cloudWatchName();
 
     private ServiceMetrics() {
     }

@@ -25,8 +25,12 @@ public enum Worker {
         return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 
-    /** The container command that runs this worker alone from the service image. */
+    /**
+     * The container command that runs this worker alone from the service image: the image's
+     * entrypoint is {@code java} with its container flags and {@code -jar /app/lakemirror.jar}, so the
+     * command is the launcher's subcommand.
+     */
     public List<String> command() {
-        return List.of("java", "-jar", "lakemirror.jar", subcommand());
+        return List.of(subcommand());
     }
 }

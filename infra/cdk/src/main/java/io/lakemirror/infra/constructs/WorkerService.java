@@ -2,12 +2,14 @@ package io.lakemirror.infra.constructs;
 
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.HealthCheck;
 import software.amazon.awscdk.services.ecs.LogDrivers;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -19,6 +21,14 @@ import software.constructs.Construct;
  * and rolling deployments that roll back on failure.
  */
 public final class WorkerService extends Construct {
+    /**
+     * The container health check: the image's health probe (its JVM and {@code lakemirror.jar}) asking
+     * the task's own {@code /healthcheck/live} on {@code health.listen_address}.
+     */
+    public static final List<String> HEALTH_CHECK_COMMAND = List.of("CMD", "/opt/java/bin/java",
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx24m", "-cp", "/app/lakemirror.jar",
+            "io.lakemirror.launcher.HealthProbe", "--live");
+
     private final FargateService service;
     private final ContainerDefinition container;
 
@@ -44,7 +54,16 @@ public final class WorkerService extends Construct {
                         .logGroup(logs)
                         .streamPrefix(worker.subcommand())
                         .build()))
-                .essential(true);
+                .essential(true)
+                // Liveness, not readiness: ECS replaces a task whose check fails, which would not bring
+                // back a backend that is down (readiness is on /healthcheck, and in the logs).
+                .healthCheck(HealthCheck.builder()
+                        .command(HEALTH_CHECK_COMMAND)
+                        .interval(Duration.seconds(30))
+                        .timeout(Duration.seconds(10))
+                        .startPeriod(Duration.seconds(120))
+                        .retries(3)
+                        .build());
         props.getContainerPort().ifPresent(port ->
                 container.portMappings(List.of(PortMapping.builder().containerPort(port).build())));
         this.container = taskDefinition.addContainer(worker.constructId(), container.build());

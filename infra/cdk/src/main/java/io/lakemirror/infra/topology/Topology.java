@@ -6,7 +6,9 @@ import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.infra.constructs.ReplicationRoute;
+import io.lakemirror.infra.constructs.Worker;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,12 @@ import java.util.TreeSet;
  * @param regions            every region, in the order given
  * @param routes             every replication route between the regions' buckets
  * @param config             further service settings, the same in every region
+ * @param workers            desired and maximum task counts of each worker, the same in every region
  */
 public record Topology(OrganizationId organizationId, Optional<String> account, Region primaryRegion,
                        ImageSpec image, String lakefsAccessKeyId, SecretNames secrets, boolean apiInternetFacing,
-                       List<RegionSpec> regions, List<ReplicationRoute> routes, Map<ConfigKey<?>, String> config) {
+                       List<RegionSpec> regions, List<ReplicationRoute> routes, Map<ConfigKey<?>, String> config,
+                       Map<Worker, WorkerCounts> workers) {
 
     /**
      * Service settings a topology's {@code config} may not set, with the reason: the deployment sets
@@ -49,6 +53,14 @@ public record Topology(OrganizationId organizationId, Optional<String> account, 
         regions = List.copyOf(regions);
         routes = List.copyOf(routes);
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        Map<Worker, WorkerCounts> counts = new EnumMap<>(WorkerCounts.DEFAULTS);
+        counts.putAll(workers);
+        workers = Collections.unmodifiableMap(counts);
+    }
+
+    /** The task counts of {@code worker}. */
+    public WorkerCounts counts(Worker worker) {
+        return workers.get(worker);
     }
 
     /** The region called {@code name}. */
@@ -117,6 +129,7 @@ public record Topology(OrganizationId organizationId, Optional<String> account, 
         reserved.put(ConfigKeys.QUEUE_SQS_QUEUE_NAME, fromResources);
         reserved.put(ConfigKeys.QUEUE_SQS_QUEUE_URLS, fromResources);
         reserved.put(ConfigKeys.LISTEN_ADDRESS, "set by the deployment to match the load balancer's target port");
+        reserved.put(ConfigKeys.HEALTH_LISTEN_ADDRESS, "set by the deployment to match the tasks' health check");
         reserved.put(ConfigKeys.METRICS_CLOUDWATCH_ENDPOINT, local);
         reserved.put(ConfigKeys.AWS_ACCESS_KEY_ID, local);
         reserved.put(ConfigKeys.AWS_SECRET_ACCESS_KEY, local);

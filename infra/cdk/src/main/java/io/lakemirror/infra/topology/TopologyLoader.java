@@ -14,11 +14,13 @@ import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.infra.constructs.ReplicationRoute;
+import io.lakemirror.infra.constructs.Worker;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,8 @@ public final class TopologyLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final Pattern ACCOUNT = Pattern.compile("^\\d{12}$");
+    /** Most tasks of one worker a topology may ask for. */
+    static final int MAX_TASKS = 100;
     private static final Pattern IMAGE_TAG = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
 
     private TopologyLoader() {
@@ -140,12 +144,20 @@ public final class TopologyLoader {
 
         List<ReplicationRoute> routes = routes(problems, raw.replications(), byBucket, names);
         Map<ConfigKey<?>, String> config = config(problems, raw.config());
+        Map<Worker, WorkerCounts> workers = workers(problems, raw.workers());
+        boolean internetFacing = Boolean.TRUE.equals(raw.apiInternetFacing());
+        if (internetFacing) {
+            regions.stream().filter(r -> r.apiCertificateArn().isEmpty()).forEach(r -> problems.add(
+                    "regions[" + regions.indexOf(r) + "] (" + r.name() + ") needs api_certificate_arn: with"
+                            + " api_internet_facing the API's load balancer is public, and callers send lakeFS keys"
+                            + " with every request, which must not cross the internet unencrypted"));
+        }
 
         if (!problems.isEmpty()) {
             throw new TopologyException(origin, problems);
         }
         return new Topology(organization, account, primary, image, accessKeyId, secrets,
-                Boolean.TRUE.equals(raw.apiInternetFacing()), regions, routes, config);
+                internetFacing, regions, routes, config, workers);
     }
 
     private static ImageSpec image(List<String> problems, RawImage raw) {
@@ -297,6 +309,42 @@ public final class TopologyLoader {
     }
 
     /** Parses a required field, recording a problem (and returning null) when it is absent or invalid. */
+    private static Map<Worker, WorkerCounts> workers(List<String> problems, Map<String, RawWorker> raw) {
+        Map<Worker, WorkerCounts> counts = new EnumMap<>(Worker.class);
+        if (raw == null) {
+            return counts;
+        }
+        Map<String, Worker> byName = new LinkedHashMap<>();
+        for (Worker w : Worker.values()) {
+            byName.put(w.subcommand(), w);
+        }
+        raw.forEach((name, r) -> {
+            Worker worker = byName.get(name);
+            if (worker == null) {
+                problems.add("workers." + name + " is not a worker; workers are " + String.join(", ", byName.keySet()));
+                return;
+            }
+            WorkerCounts defaults = WorkerCounts.DEFAULTS.get(worker);
+            int desired = r == null || r.desiredCount() == null ? defaults.desired() : r.desiredCount();
+            int max = r == null || r.maxCount() == null ? Math.max(desired, defaults.max()) : r.maxCount();
+            int before = problems.size();
+            if (desired < 1) {
+                problems.add("workers." + name + ".desired_count " + desired + " must be at least 1: every region"
+                        + " runs every worker");
+            }
+            if (max < desired) {
+                problems.add("workers." + name + ".max_count " + max + " must be at least desired_count " + desired);
+            }
+            if (max > MAX_TASKS) {
+                problems.add("workers." + name + ".max_count " + max + " is above " + MAX_TASKS);
+            }
+            if (problems.size() == before) {
+                counts.put(worker, new WorkerCounts(desired, max));
+            }
+        });
+        return counts;
+    }
+
     private static <T> T required(List<String> problems, String field, String value, Function<String, T> parse) {
         if (value == null || value.isBlank()) {
             problems.add(field + " is required");
@@ -320,7 +368,13 @@ public final class TopologyLoader {
             @JsonProperty("api_internet_facing") Boolean apiInternetFacing,
             @JsonProperty("regions") List<RawRegion> regions,
             @JsonProperty("replications") List<RawReplication> replications,
-            @JsonProperty("config") Map<String, Object> config) {
+            @JsonProperty("config") Map<String, Object> config,
+            @JsonProperty("workers") Map<String, RawWorker> workers) {
+    }
+
+    record RawWorker(
+            @JsonProperty("desired_count") Integer desiredCount,
+            @JsonProperty("max_count") Integer maxCount) {
     }
 
     record RawImage(

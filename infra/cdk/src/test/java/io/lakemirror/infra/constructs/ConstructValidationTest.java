@@ -59,10 +59,14 @@ class ConstructValidationTest {
                                 .routes(List.of(ReplicationRoute.of(SOURCE, Region.of("eu-west-1"), "dest-bucket")))
                                 .build()),
                         "route source s3://source-bucket/repos/a is not in bucket other-bucket"),
-                invalid("stall window not whole minutes", stack -> new ReplicationAlarms(stack, "A",
+                invalid("no stall evaluation period", stack -> new ReplicationAlarms(stack, "A",
                         ReplicationAlarmsProps.builder().deadLetterQueue(new Queue(stack, "Dlq"))
-                                .stallWindow(Duration.seconds(90)).build()),
-                        "stallWindow 1 minute 30 seconds must be whole minutes"),
+                                .stallEvaluationPeriods(0).build()),
+                        "stallEvaluationPeriods 0 must be at least 1"),
+                invalid("dead-letter age below SQS's period", stack -> new ReplicationAlarms(stack, "A",
+                        ReplicationAlarmsProps.builder().deadLetterQueue(new Queue(stack, "Dlq"))
+                                .deadLetterAgeThreshold(Duration.minutes(1)).build()),
+                        "deadLetterAgeThreshold 1 minute must be at least 5 minutes"),
                 invalid("no lag evaluation period", stack -> new ReplicationAlarms(stack, "A",
                         ReplicationAlarmsProps.builder().deadLetterQueue(new Queue(stack, "Dlq"))
                                 .lagEvaluationPeriods(0).build()),
@@ -115,6 +119,30 @@ class ConstructValidationTest {
         assertThatThrownBy(() -> Template.fromStack(stack))
                 .hasMessageContaining("minCapacity 0 must be at least 1")
                 .hasMessageContaining("maxCapacity -1 is below minCapacity 0");
+    }
+
+    @Test
+    void apiLoadBalancer_shouldBeRefusedAtSynth_whenInternetFacingWithoutACertificate() {
+        Stack stack = stack();
+        ServiceNetwork network = new ServiceNetwork(stack, "N", ServiceNetworkProps.builder().build());
+        WorkerService api = new WorkerService(stack, "Api", WorkerServiceProps.builder()
+                .cluster(network.getCluster())
+                .worker(Worker.API)
+                .containerPort(8008)
+                .taskRole(software.amazon.awscdk.services.iam.Role.Builder.create(stack, "Role")
+                        .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+                        .build())
+                .environment(ServiceEnvironment.builder().build())
+                .build());
+        new ApiLoadBalancer(stack, "Lb", ApiLoadBalancerProps.builder()
+                .vpc(network.getVpc())
+                .api(api)
+                .containerPort(8008)
+                .internetFacing(true)
+                .build());
+
+        assertThatThrownBy(() -> Template.fromStack(stack))
+                .hasMessageContaining("an internet-facing API load balancer needs a certificate");
     }
 
     @Test

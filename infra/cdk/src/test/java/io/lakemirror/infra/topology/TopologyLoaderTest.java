@@ -11,6 +11,7 @@ import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.infra.constructs.ReplicationRoute;
+import io.lakemirror.infra.constructs.Worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,32 @@ class TopologyLoaderTest {
                 new ReplicationRoute(StorageNamespace.of("s3://example-org-lakefs-eu-west-1/repos/training-data"), US,
                         StorageNamespace.of("s3://example-org-lakefs-us-east-1/repos/training-data")));
         assertThat(topology.config()).containsEntry(ConfigKeys.VALIDATOR_NUM_WORKERS, "4");
+        assertThat(topology.workers()).containsExactly(
+                Map.entry(Worker.SENSOR, new WorkerCounts(1, 3)), Map.entry(Worker.VALIDATOR, new WorkerCounts(2, 6)),
+                Map.entry(Worker.PROMOTER, new WorkerCounts(1, 3)), Map.entry(Worker.API, new WorkerCounts(2, 4)));
+    }
+
+    @Test
+    void workers_shouldTakeTheDefaults_whenTheTopologyNamesNoCounts() throws IOException {
+        Topology topology = TopologyLoader.parse(example(root -> {
+            root.remove("workers");
+            root.putObject("workers").putObject("promoter").put("desired_count", 3);
+        }), "test");
+
+        assertThat(topology.counts(Worker.PROMOTER)).isEqualTo(new WorkerCounts(3, 3));
+        assertThat(topology.counts(Worker.SENSOR)).isEqualTo(WorkerCounts.DEFAULTS.get(Worker.SENSOR));
+        assertThat(topology.counts(Worker.API)).isEqualTo(new WorkerCounts(2, 4));
+    }
+
+    @Test
+    void apiInternetFacing_shouldBeAccepted_whenEveryRegionNamesACertificate() throws IOException {
+        Topology topology = TopologyLoader.parse(example(root -> {
+            root.put("api_internet_facing", true);
+            region(root, 0).put("api_certificate_arn", "arn:aws:acm:us-east-1:123456789012:certificate/a");
+            region(root, 1).put("api_certificate_arn", "arn:aws:acm:eu-west-1:123456789012:certificate/b");
+        }), "test");
+
+        assertThat(topology.apiInternetFacing()).isTrue();
     }
 
     @Test
@@ -116,6 +143,14 @@ class TopologyLoaderTest {
                         "config.validator.num_workers: 0 is out of range"),
                 invalid("config value not a duration", root -> config(root).put("validator.run_interval", "soon"),
                         "config.validator.run_interval:"),
+                invalid("unknown worker", root -> workers(root).putObject("auditor").put("desired_count", 1),
+                        "workers.auditor is not a worker; workers are sensor, validator, promoter, api"),
+                invalid("no task of a worker", root -> ((ObjectNode) workers(root).get("sensor")).put("desired_count", 0),
+                        "workers.sensor.desired_count 0 must be at least 1"),
+                invalid("maximum below desired", root -> ((ObjectNode) workers(root).get("promoter")).put("max_count", 0),
+                        "workers.promoter.max_count 0 must be at least desired_count 1"),
+                invalid("internet-facing API without a certificate", root -> root.put("api_internet_facing", true),
+                        "regions[0] (us-east-1) needs api_certificate_arn"),
                 invalid("unknown field", root -> root.put("regoins", "x"),
                         "unknown field \"regoins\" at the top level; known fields:"),
                 invalid("unknown nested field", root -> region(root, 0).put("zones", "x"),
@@ -208,6 +243,10 @@ class TopologyLoaderTest {
 
     private static ArrayNode destinations(ObjectNode root, int index) {
         return (ArrayNode) replication(root, index).get("destinations");
+    }
+
+    private static ObjectNode workers(ObjectNode root) {
+        return (ObjectNode) root.get("workers");
     }
 
     private static ObjectNode config(ObjectNode root) {
