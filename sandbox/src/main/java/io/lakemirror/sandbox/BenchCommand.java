@@ -89,6 +89,11 @@ final class BenchCommand implements Runnable {
                 + " project's defaults (repeatable), e.g. to measure a candidate default.")
         Map<String, String> overrides = new LinkedHashMap<>();
 
+        @Option(names = "--mirrors-db", paramLabel = "TYPE", defaultValue = "dynamodb", description = "Mirrors database of"
+                + " the run with this project's defaults: dynamodb (default), postgres, or both (that run twice, DynamoDB"
+                + " then PostgreSQL, and their ratio; add --only ours to leave out lakeFS's defaults).")
+        String mirrorsDb;
+
         @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the result tables (Markdown) to FILE.")
         Path markdown;
 
@@ -115,6 +120,17 @@ final class BenchCommand implements Runnable {
                 }
                 if (only == null || only.equals("lakefs")) {
                     profiles.add(BenchLag.Profile.lakeFsDefaults(lakeFsCommits));
+                }
+                if (!List.of("dynamodb", "postgres", "both").contains(mirrorsDb)) {
+                    throw new IllegalArgumentException("--mirrors-db takes dynamodb, postgres or both, got " + mirrorsDb);
+                }
+                if (!mirrorsDb.equals("dynamodb") && (only == null || only.equals("ours"))) {
+                    BenchLag.Profile ours = profiles.remove(0);
+                    Map<String, Object> onPostgres = new LinkedHashMap<>(ours.config());
+                    onPostgres.put("mirrors_database.type", "postgres");
+                    BenchLag.Profile postgres = new BenchLag.Profile(ours.name() + " on PostgreSQL", ours.description()
+                            + ", mirrors database and refstores on PostgreSQL", onPostgres, ours.commits());
+                    profiles.addAll(0, mirrorsDb.equals("both") ? List.of(ours, postgres) : List.of(postgres));
                 }
                 if (profiles.isEmpty()) {
                     throw new IllegalArgumentException("--only takes ours or lakefs, got " + only);

@@ -138,6 +138,9 @@ final class Sandbox implements AutoCloseable {
                 .replicationSeed(settings.seed())
                 .config(A, "listen_address", "127.0.0.1:" + apiA)
                 .config(B, "listen_address", "127.0.0.1:" + apiB);
+        // mirrors_database.type=postgres (--mirrors-db postgres, or bench's --set) puts the mirrors database and the
+        // refstores on an embedded PostgreSQL the world starts.
+        builder.postgres("postgres".equals(String.valueOf(settings.config().get("mirrors_database.type"))));
         settings.config().forEach(builder::config);
         World world = builder.start();
         Map<String, RegionProcess> processes = new LinkedHashMap<>();
@@ -278,6 +281,9 @@ final class Sandbox implements AutoCloseable {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("regions", regions);
         json.put("s3", world.s3Mock().endpoint().toString());
+        if (world.onPostgres()) {
+            json.put("postgres", world.postgres().connectionString(World.MIRRORS_DATABASE));
+        }
         json.put("access_key_id", accessKeyId());
         json.put("secret_access_key", secretAccessKey());
         try {

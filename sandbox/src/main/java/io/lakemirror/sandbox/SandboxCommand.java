@@ -77,6 +77,11 @@ final class SandboxCommand implements Callable<Integer> {
             + " The sandbox's own intervals are short (sensor 500ms, reconcile 1s, validator 1s) so changes show at once.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--mirrors-db", paramLabel = "TYPE", defaultValue = "dynamodb", description = "Where the mirrors"
+            + " database and the refstores live: dynamodb (dynoxide, the default) or postgres (an embedded PostgreSQL,"
+            + " whose connection string the ready line shows as \"postgres\").")
+    String mirrorsDb;
+
     @Option(names = "--config-dir", paramLabel = "DIR",
             description = "Write each region's configuration here (default: a temporary folder removed on exit).")
     Path configDir;
@@ -97,7 +102,7 @@ final class SandboxCommand implements Callable<Integer> {
             settings = Sandbox.Settings.defaults()
                     .withPorts(SandboxPorts.at(portBase))
                     .withReplication(!noReplication)
-                    .withConfig(configOverrides(overrides))
+                    .withConfig(withMirrorsDb(configOverrides(overrides), mirrorsDb))
                     .withConfigDir(Optional.ofNullable(configDir));
         } catch (IllegalArgumentException | ConfigException e) {
             err.println("error: " + e.getMessage());
@@ -184,6 +189,18 @@ final class SandboxCommand implements Callable<Integer> {
         context.getLogger("software.amazon.kinesis").setLevel(ch.qos.logback.classic.Level.ERROR);
         context.getLogger("com.amazonaws.services.dynamodbv2.streamsadapter").setLevel(ch.qos.logback.classic.Level.ERROR);
         context.getLogger("io.lakemirror.sensor.SensorCycle").setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+
+    /** The overrides with {@code mirrors_database.type} set for {@code --mirrors-db} (postgres; dynamodb is the world's own). */
+    static Map<String, Object> withMirrorsDb(Map<String, Object> overrides, String type) {
+        if (!type.equals("dynamodb") && !type.equals("postgres")) {
+            throw new IllegalArgumentException("--mirrors-db takes dynamodb or postgres, got " + type);
+        }
+        Map<String, Object> all = new LinkedHashMap<>(overrides);
+        if (type.equals("postgres")) {
+            all.put("mirrors_database.type", "postgres");
+        }
+        return all;
     }
 
     /** KEY=VALUE pairs as configuration overrides; an empty value removes the sandbox's own setting. */

@@ -134,6 +134,7 @@ final class FaultHarness implements AutoCloseable {
                 // that grows with every commit.
                 .replicatedPrefixes(TOPOLOGY.keySet().stream().map(repo -> repo + "/_lakefs/").toArray(String[]::new))
                 .replicationPollInterval(Duration.ofMillis(500))
+                .postgres(FaultRunSettings.postgresBackend())
                 .start();
         closeables.add(world);
         s3Proxy = HttpFaultProxy.builder("s3", world.s3Mock().endpoint()).seed(settings.seed()).start();
@@ -262,7 +263,7 @@ final class FaultHarness implements AutoCloseable {
                 .map(e -> new FaultInjector.Repository(e.getKey(), e.getValue().get(0), e.getValue().subList(1, e.getValue().size())))
                 .toList();
         FaultSchedule schedule = FaultSchedule.plan(settings.seed(), regions, promoters, validators, repositories.size(),
-                Duration.ofSeconds(2), settings.maxDuration(), settings.interval());
+                Duration.ofSeconds(2), settings.maxDuration(), settings.interval(), world.onPostgres());
         List<SourceWorkload> workloads = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long workloadSeed = settings.seed() * 31;

@@ -259,6 +259,18 @@ final class FaultInjector implements AutoCloseable {
                 return Optional.of("replication " + repo.sourceRegion() + "->" + to + " holds back the first new key matching "
                         + broad.pattern());
             }
+            case POSTGRES_RESTART -> {
+                if (!world.onPostgres()) {
+                    return Optional.empty();
+                }
+                world.postgres().stop();
+                later(f.magnitude(), () -> {
+                    if (!healed) {
+                        world.postgres().startAgain();
+                    }
+                });
+                return Optional.of("stopped PostgreSQL (every connection cut), start again in " + f.magnitude().toMillis() + " ms");
+            }
             case SOURCE_FORCE_RESET, BRANCH_RECREATE -> {
                 Repository repo = repositories.get((f.index() - 1) % repositories.size());
                 List<SourceWorkload> writers = workloads.stream().filter(w -> w.repository().value().equals(repo.name())).toList();
@@ -320,6 +332,9 @@ final class FaultInjector implements AutoCloseable {
                 }
             });
             holds.clear();
+            if (world.onPostgres()) {
+                world.postgres().startAgain();
+            }
             fleet.startAll();
             LOG.info("HEAL: every fault off, replication resumed, every component started");
         }, thread).join();

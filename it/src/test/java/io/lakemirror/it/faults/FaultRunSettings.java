@@ -41,6 +41,18 @@ record FaultRunSettings(long seed, Duration duration, Duration maxDuration, Dura
         return new FaultRunSettings(seed, duration, maxDuration, interval, minFaults, minCommits, convergence, writers);
     }
 
+    /**
+     * {@code lakemirror.faults.backend}: {@code postgres} runs the mirrors database and the refstores on
+     * an embedded PostgreSQL, restarted as a fault ({@code POSTGRES_RESTART}); default dynamodb.
+     */
+    static boolean postgresBackend() {
+        String backend = property("lakemirror.faults.backend").orElse("dynamodb");
+        if (!backend.equals("dynamodb") && !backend.equals("postgres")) {
+            throw new IllegalArgumentException("lakemirror.faults.backend is dynamodb or postgres, not " + backend);
+        }
+        return backend.equals("postgres");
+    }
+
     private static Optional<String> property(String name) {
         return Optional.ofNullable(System.getProperty(name)).map(String::trim).filter(s -> !s.isEmpty());
     }

@@ -49,7 +49,13 @@ final class FaultSchedule {
         /** The workload of a source repository force-resets one of its branches (backwards or sideways) now. */
         SOURCE_FORCE_RESET(6),
         /** The workload of a source repository deletes a branch and at once recreates it elsewhere under the same name. */
-        BRANCH_RECREATE(5);
+        BRANCH_RECREATE(5),
+        /**
+         * Stop the PostgreSQL server of the mirrors database and the refstores, start it again after
+         * {@code magnitude}. Only on a PostgreSQL run, where it takes STREAM_REPLAY's place (weight 0
+         * here, so a DynamoDB run's schedule for a seed is as it always was).
+         */
+        POSTGRES_RESTART(0);
 
         final int weight;
 
@@ -120,6 +126,17 @@ final class FaultSchedule {
     static FaultSchedule plan(long seed, List<String> regions, Map<String, Integer> promoters,
                               Map<String, Integer> validators, int repositories, Duration start, Duration end,
                               Duration meanInterval) {
+        return plan(seed, regions, promoters, validators, repositories, start, end, meanInterval, false);
+    }
+
+    /**
+     * As {@link #plan(long, List, Map, Map, int, Duration, Duration, Duration)}; on a PostgreSQL run
+     * ({@code postgres}) each STREAM_REPLAY (a KCL checkpoint moved back) becomes a POSTGRES_RESTART,
+     * drawn from the same random numbers, so the rest of the schedule is the DynamoDB run's.
+     */
+    static FaultSchedule plan(long seed, List<String> regions, Map<String, Integer> promoters,
+                              Map<String, Integer> validators, int repositories, Duration start, Duration end,
+                              Duration meanInterval, boolean postgres) {
         Random random = new Random(seed);
         int totalWeight = 0;
         for (Kind k : Kind.values()) {
@@ -142,6 +159,9 @@ final class FaultSchedule {
                     break;
                 }
             }
+            if (postgres && kind == Kind.STREAM_REPLAY) {
+                kind = Kind.POSTGRES_RESTART;
+            }
             String region = regions.get(random.nextInt(regions.size()));
             String other = null;
             int index = 1;
@@ -162,7 +182,7 @@ final class FaultSchedule {
                     magnitude = millis(random, 500, 8_000);
                     duration = magnitude;
                 }
-                case STREAM_REPLAY -> {
+                case STREAM_REPLAY, POSTGRES_RESTART -> {
                     magnitude = millis(random, 500, 4_000);
                     duration = magnitude;
                 }

@@ -35,8 +35,31 @@ class FaultScheduleTest {
     void plan_shouldPlanEveryKindAndEnoughFaults_whenTheRunHasTheCiLength() {
         for (long seed = 0; seed < 20; seed++) {
             FaultSchedule schedule = plan(seed);
-            assertThat(schedule.countByKind().keySet()).as("seed %d", seed).containsExactlyInAnyOrder(FaultSchedule.Kind.values());
+            assertThat(schedule.countByKind().keySet()).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(
+                    java.util.EnumSet.complementOf(java.util.EnumSet.of(FaultSchedule.Kind.POSTGRES_RESTART)));
             assertThat(schedule.faults()).as("seed %d", seed).hasSizeGreaterThanOrEqualTo(200);
+        }
+    }
+
+    @Test
+    void plan_shouldRestartPostgresInsteadOfReplayingTheStream_andChangeNothingElse_onAPostgresRun() {
+        for (long seed = 0; seed < 20; seed++) {
+            List<FaultSchedule.Planned> dynamo = plan(seed).faults();
+            List<FaultSchedule.Planned> postgres = FaultSchedule.plan(seed, REGIONS, PROMOTERS, VALIDATORS, 4,
+                    Duration.ofSeconds(2), Duration.ofMinutes(6), Duration.ofMillis(1300), true).faults();
+            assertThat(postgres).as("seed %d", seed).hasSameSizeAs(dynamo);
+            for (int i = 0; i < dynamo.size(); i++) {
+                FaultSchedule.Planned d = dynamo.get(i);
+                FaultSchedule.Planned p = postgres.get(i);
+                assertThat(p.kind()).isEqualTo(d.kind() == FaultSchedule.Kind.STREAM_REPLAY
+                        ? FaultSchedule.Kind.POSTGRES_RESTART : d.kind());
+                assertThat(p.at()).isEqualTo(d.at());
+                assertThat(p.magnitude()).isEqualTo(d.magnitude());
+            }
+            assertThat(FaultSchedule.plan(seed, REGIONS, PROMOTERS, VALIDATORS, 4, Duration.ofSeconds(2),
+                    Duration.ofMinutes(6), Duration.ofMillis(1300), true).countByKind())
+                    .as("seed %d", seed).containsKey(FaultSchedule.Kind.POSTGRES_RESTART)
+                    .doesNotContainKey(FaultSchedule.Kind.STREAM_REPLAY);
         }
     }
 
