@@ -2,6 +2,7 @@ package io.lakemirror.api;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lakemirror.auth.CallerDirectory;
 import io.lakemirror.config.Secret;
 import io.lakemirror.domain.AuthenticationException;
 import io.lakemirror.lakefs.User;
@@ -13,32 +14,27 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Checks lakeFS access keys against this region's lakeFS (HTTP Basic credentials of API callers).
- * Successful checks may be cached ({@code auth.cache.*}); failures never are, so a fixed key works
- * at once. The cache key holds a digest of the secret, never the secret.
+ * Checks the HTTP Basic lakeFS keys of API callers against this region's {@link CallerDirectory} (lakeFS's auth
+ * service, its database, or its REST API: docs/architecture.md §7). Successful checks may be cached
+ * ({@code auth.cache.*}); failures never are, so a fixed key works at once. The cache key holds a digest of the
+ * secret, never the secret. A directory that cannot answer fails with its own (retryable) error, never a 401.
  */
 public final class Authenticator {
     /** lakeFS's message for missing or wrong credentials. */
     public static final String UNAUTHENTICATED = "error authenticating request";
 
-    /** Asks lakeFS who owns a key pair; empty when lakeFS does not accept it. */
-    @FunctionalInterface
-    public interface CredentialsCheck {
-        Optional<User> userOf(String accessKeyId, Secret secretAccessKey);
-    }
-
-    private final CredentialsCheck check;
+    private final CallerDirectory directory;
     private final Optional<Cache<String, User>> cache;
 
-    public Authenticator(CredentialsCheck check, boolean cacheEnabled, int cacheSize, Duration cacheTtl) {
-        this.check = check;
+    public Authenticator(CallerDirectory directory, boolean cacheEnabled, int cacheSize, Duration cacheTtl) {
+        this.directory = directory;
         this.cache = cacheEnabled
                 ? Optional.of(Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build())
                 : Optional.empty();
     }
 
     /**
-     * @throws AuthenticationException when the credentials are missing or lakeFS rejects them
+     * @throws AuthenticationException when the credentials are missing or lakeFS does not know them
      */
     public Caller authenticate(Optional<String> accessKeyId, Optional<Secret> secretAccessKey) {
         if (accessKeyId.isEmpty() || secretAccessKey.isEmpty() || accessKeyId.get().isEmpty()) {
@@ -49,7 +45,7 @@ public final class Authenticator {
         if (cached.isPresent()) {
             return new Caller(cached.get(), accessKeyId.get());
         }
-        User user = check.userOf(accessKeyId.get(), secretAccessKey.get())
+        User user = directory.authenticate(accessKeyId.get(), secretAccessKey.get())
                 .orElseThrow(() -> new AuthenticationException(UNAUTHENTICATED));
         cache.ifPresent(c -> c.put(key, user));
         return new Caller(user, accessKeyId.get());

@@ -1,6 +1,8 @@
 package io.lakemirror.api;
 
 import io.lakemirror.api.http.ApiServer;
+import io.lakemirror.auth.AuthFlavour;
+import io.lakemirror.auth.AuthMode;
 import io.lakemirror.api.http.ApiTestClient;
 import io.lakemirror.api.http.MirrorApiContract;
 import io.lakemirror.config.ConfigLoader;
@@ -41,9 +43,12 @@ abstract class MirrorApiOnLakeFsIT extends MirrorApiContract {
     private ApiServer server;
     private ApiTestClient client;
 
-    /** Starts the world whose replication user is the contract's admin, and the source repository in region A. */
-    static void startWorld() {
-        world = World.builder().regions(A, B).replicationUser("admin", ADMIN_KEY, ADMIN_SECRET).start();
+    /**
+     * Starts the world whose lakeFS admin is the contract's admin (the replication user holds lakeFS's broad
+     * ReplicationPolicy, or is OSS lakeFS's one user), with the given auth mode and lakeFS flavour.
+     */
+    static void startWorld(AuthMode mode, AuthFlavour flavour) {
+        world = World.builder().regions(A, B).adminUser("admin", ADMIN_KEY, ADMIN_SECRET).auth(mode, flavour).start();
         world.s3Mock().createBucket("bucket-us");
         world.s3Mock().createBucket("bucket-eu");
     }
@@ -61,7 +66,12 @@ abstract class MirrorApiOnLakeFsIT extends MirrorApiContract {
         int n = ORGANIZATIONS.incrementAndGet();
         // A fresh user per test: policies attached in one test must not leak into the next.
         other = new String[] {"AKIAOTHER" + n, "other-user-secret-" + n};
-        sourceLakeFs().addUser(other[0], other[0], other[1]);
+        if (sourceLakeFs().authFlavour() != AuthFlavour.BASIC) {
+            sourceLakeFs().addUser(other[0], other[0], other[1]);
+        } else {
+            // OSS lakeFS has one user: the admin is the only "other" user there is.
+            other = new String[] {ADMIN_KEY, ADMIN_SECRET};
+        }
         Map<String, Object> values = new HashMap<>(world.site(A).configValues());
         values.put("organization_id", "api-it-" + n);
         values.put("regional_endpoint", sourceLakeFs().endpoint().toString());

@@ -1,33 +1,25 @@
 package io.lakemirror.api;
 
-import io.lakemirror.testkit.LocalAws;
+import io.lakemirror.auth.AuthFlavour;
+import io.lakemirror.auth.AuthMode;
 import io.lakemirror.testserver.LakeFsTestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The API against a lakeFS that serves RBAC (lakeFS Enterprise): the caller's effective policies decide. */
+/**
+ * The API against lakeFS with RBAC, read through lakeFS's external auth service (lakeFS Enterprise): the caller's
+ * effective policies decide.
+ */
 class MirrorApiRbacIT extends MirrorApiOnLakeFsIT {
-    private static LakeFsTestServer rbacLakeFs;
 
     @BeforeAll
     static void start() {
-        startWorld();
-        rbacLakeFs = LakeFsTestServer.builder().s3Endpoint(world.s3Mock().endpoint())
-                .s3Credentials(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)
-                .adminUser("admin", ADMIN_KEY, ADMIN_SECRET).rbac(true).start();
-        createSourceRepository(rbacLakeFs.endpoint());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (rbacLakeFs != null) {
-            rbacLakeFs.close();
-        }
+        startWorld(AuthMode.AUTH_SERVICE, AuthFlavour.RBAC);
+        createSourceRepository(world.site(A).lakeFsEndpoint());
     }
 
     @Override
     LakeFsTestServer sourceLakeFs() {
-        return rbacLakeFs;
+        return world.site(A).lakeFs();
     }
 
     @Override

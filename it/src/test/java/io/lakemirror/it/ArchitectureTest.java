@@ -34,11 +34,12 @@ class ArchitectureTest {
     private static final String[] CORE = {"io.lakemirror.domain..", "io.lakemirror.identity..",
         "io.lakemirror.config..", "io.lakemirror.logging..", "io.lakemirror.store..", "io.lakemirror.queue..",
         "io.lakemirror.blockstore..", "io.lakemirror.lakefs", "io.lakemirror.lakefs.policy..",
-        "io.lakemirror.messages..", "io.lakemirror.runtime..", "io.lakemirror.metrics.."};
+        "io.lakemirror.messages..", "io.lakemirror.runtime..", "io.lakemirror.metrics..", "io.lakemirror.auth.."};
     private static final String GRAVELER = "io.lakemirror.graveler..";
     private static final String AWS = "io.lakemirror.aws..";
     private static final String LAKEFS_ADAPTER = "io.lakemirror.lakefs.sdk..";
     private static final String POSTGRES = "io.lakemirror.postgres..";
+    private static final String LAKEFS_AUTH = "io.lakemirror.lakefs.auth..";
     private static final String[] TEST_MODULES = {"io.lakemirror.sandbox..", "io.lakemirror.testkit..",
         "io.lakemirror.testserver.."};
 
@@ -96,6 +97,15 @@ class ArchitectureTest {
                     "okhttp3..", "okio..", "com.google.gson..", "io.github.resilience4j..", "com.fasterxml.jackson.."))
             .because("the lakeFS SDK is an adapter detail behind io.lakemirror.lakefs.LakeFs: add a missing operation"
                     + " to the port and to SdkLakeFs, never call the SDK from elsewhere");
+
+    @ArchTest
+    static final ArchRule lakeFsAuthAdaptersSitOnThePortsAndTheirCryptoOnly = classes()
+            .that().resideInAPackage(LAKEFS_AUTH)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, LAKEFS_AUTH, "com.google.protobuf..",
+                    "org.bouncycastle..", "com.nimbusds..", "com.fasterxml.jackson.."))
+            .because("lakeFS's auth internals (its KV records, secret encryption and auth-service JWT) stay behind the"
+                    + " CallerDirectory and LakeFsKv ports: the databases that hold the KV are adapters of their own"
+                    + " (common/aws, common/postgres), and the API sees the port only");
 
     @ArchTest
     static final ArchRule sensorSeesPortsOnly = classes()
@@ -156,7 +166,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule noProductionModuleUsesTheTestModules = noClasses()
-            .that().resideInAnyPackage(packages(CORE, GRAVELER, AWS, LAKEFS_ADAPTER, "io.lakemirror.sensor..",
+            .that().resideInAnyPackage(packages(CORE, GRAVELER, AWS, LAKEFS_ADAPTER, LAKEFS_AUTH, "io.lakemirror.sensor..",
                     "io.lakemirror.validator..", "io.lakemirror.promoter..", "io.lakemirror.api..",
                     "io.lakemirror.launcher.."))
             .should().dependOnClassesThat().resideInAnyPackage(TEST_MODULES)

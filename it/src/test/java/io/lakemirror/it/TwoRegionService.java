@@ -68,10 +68,10 @@ public final class TwoRegionService implements AutoCloseable {
         try {
             service.regionA = startRegion(world, A);
             service.regionB = startRegion(world, B);
-            service.lakeFsA = SdkLakeFs.create(world.site(A).lakeFsEndpoint(), world.replicationAccessKeyId(),
-                    new Secret(world.replicationSecretAccessKey()));
-            service.lakeFsB = SdkLakeFs.create(world.site(B).lakeFsEndpoint(), world.replicationAccessKeyId(),
-                    new Secret(world.replicationSecretAccessKey()));
+            service.lakeFsA = SdkLakeFs.create(world.site(A).lakeFsEndpoint(), world.adminAccessKeyId(),
+                    new Secret(world.adminSecretAccessKey()));
+            service.lakeFsB = SdkLakeFs.create(world.site(B).lakeFsEndpoint(), world.adminAccessKeyId(),
+                    new Secret(world.adminSecretAccessKey()));
             return service;
         } catch (RuntimeException | Error e) {
             service.close();
@@ -97,16 +97,16 @@ public final class TwoRegionService implements AutoCloseable {
         return lakeFsB;
     }
 
-    /** The replication user on lakeFS A, for the workload. */
+    /** The lakeFS admin on A, for the workload (the service runs as the replication user with the replicator policy). */
     public LakeFsUser user() {
-        return new LakeFsUser(world.site(A).lakeFsEndpoint(), world.replicationAccessKeyId(),
-                world.replicationSecretAccessKey());
+        return new LakeFsUser(world.site(A).lakeFsEndpoint(), world.adminAccessKeyId(),
+                world.adminSecretAccessKey());
     }
 
     /** The replication API of A, where mirrors of A's repositories are created and read. */
     public ReplicationApiClient apiA() {
         return new ReplicationApiClient(URI.create("http://127.0.0.1:" + regionA.apiPort().orElseThrow()),
-                world.replicationAccessKeyId(), world.replicationSecretAccessKey());
+                world.adminAccessKeyId(), world.adminSecretAccessKey());
     }
 
     /** Creates repository {@code repo} in A and its mirror {@code <repo>-mirror} in B; waits until it is ACTIVE. */

@@ -8,6 +8,12 @@ import io.lakemirror.testserver.auth.AuthStore;
 import io.lakemirror.testserver.auth.Authenticator;
 import io.lakemirror.testserver.auth.Authorizer;
 import io.lakemirror.testserver.auth.BuiltinPolicies;
+import io.lakemirror.testserver.auth.KvMirror;
+import io.lakemirror.testserver.auth.KvSink;
+import io.lakemirror.testserver.http.AuthServiceRoutes;
+import io.lakemirror.auth.AuthFlavour;
+import io.lakemirror.config.Secret;
+import io.lakemirror.lakefs.policy.Acl;
 import io.lakemirror.testserver.http.ApiContext;
 import io.lakemirror.testserver.http.ApiRouter;
 import io.lakemirror.testserver.model.LakeFsError;
@@ -33,6 +39,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -84,6 +91,10 @@ public final class LakeFsTestServer implements AutoCloseable {
     private final String adminAccessKeyId;
     private final String adminSecretAccessKey;
     private final boolean rbac;
+    private final AuthFlavour authFlavour;
+    private final Optional<KvMirror> kvMirror;
+    private final String encryptSecretKey;
+    private KvMirror extraKv;
 
     private LakeFsTestServer(Vertx vertx, WorkerExecutor workers, HttpServer http, BlockStore blocks, AuthStore auth,
                              Faults faults, RepositoryService repositories, Path uploads, Builder settings) {
@@ -99,6 +110,9 @@ public final class LakeFsTestServer implements AutoCloseable {
         this.adminAccessKeyId = settings.adminAccessKeyId;
         this.adminSecretAccessKey = settings.adminSecretAccessKey;
         this.rbac = settings.rbac;
+        this.authFlavour = settings.flavour();
+        this.kvMirror = settings.kvMirror;
+        this.encryptSecretKey = settings.encryptSecretKey;
         this.endpoint = URI.create("http://" + hostForUri(settings.host) + ":" + http.actualPort());
     }
 
@@ -163,6 +177,40 @@ public final class LakeFsTestServer implements AutoCloseable {
         return rbac;
     }
 
+    /** How this lakeFS authorizes: basic (OSS, one user allowed everything), simplified (ACL groups) or RBAC. */
+    public AuthFlavour authFlavour() {
+        return authFlavour;
+    }
+
+    /**
+     * lakeFS's external auth service as this server plays it ({@code auth.api.endpoint}, with its base path), checking
+     * the JWT signed with the builder's {@code encryptSecretKey}.
+     */
+    public URI authServiceEndpoint() {
+        return URI.create(endpoint + AuthServiceRoutes.BASE_PATH);
+    }
+
+    /**
+     * From now on writes every user, credential, group and policy into lakeFS's KV at {@code sink} too, in lakeFS's
+     * format (secrets encrypted with the builder's {@code encryptSecretKey}), starting with what the server holds;
+     * returns once it is written.
+     */
+    public synchronized void writeAuthTo(KvSink sink) {
+        if (kvMirror.isPresent() || extraKv != null) {
+            throw new IllegalStateException("the lakeFS test server at " + endpoint + " already writes its KV");
+        }
+        extraKv = new KvMirror(sink, new Secret(encryptSecretKey), authFlavour, Instant.now());
+        auth.mirrorTo(extraKv, adminUserId);
+        auth.flushKv();
+        LOG.info("lakeFS test server at {} writes its users to lakeFS's KV in {}", endpoint, sink.describe());
+    }
+
+    /** Puts {@code userId} in the simplified-mode group of an ACL level (Readers, Writers, Supers, Admins). */
+    public void addToAclGroup(String userId, Acl.Level level) {
+        auth.addMember(level.group(), userId);
+        auth.flushKv();
+    }
+
     /**
      * Adds a user with the given key pair (test setup; works in OSS mode too, where every user may
      * do everything). Throws when the user or key exists.
@@ -170,6 +218,7 @@ public final class LakeFsTestServer implements AutoCloseable {
     public void addUser(String userId, String accessKeyId, String secretAccessKey) {
         auth.createUser(UserId.of(userId), Optional.empty());
         auth.createCredentials(userId, Optional.of(accessKeyId), Optional.of(secretAccessKey));
+        auth.flushKv();
     }
 
     /** Creates (or replaces) {@code policy} and attaches it to {@code userId}. */
@@ -183,11 +232,13 @@ public final class LakeFsTestServer implements AutoCloseable {
             auth.updatePolicy(policy);
         }
         auth.attachToUser(userId, policy.id());
+        auth.flushKv();
     }
 
     /** Puts {@code userId} in a group such as the built-in {@code Viewers} or {@code Developers}. */
     public void addToGroup(String userId, String group) {
         auth.addMember(group, userId);
+        auth.flushKv();
     }
 
     /** Stops the HTTP server, the worker pool and Vert.x, waiting a bounded time for each. */
@@ -197,6 +248,10 @@ public final class LakeFsTestServer implements AutoCloseable {
         await(workers.close(), "worker pool");
         await(vertx.close(), "Vert.x");
         blocks.close();
+        kvMirror.ifPresent(KvMirror::close);
+        if (extraKv != null) {
+            extraKv.close();
+        }
         deleteQuietly(uploads);
         LOG.info("lakeFS test server at {} stopped", endpoint);
     }
@@ -235,6 +290,10 @@ public final class LakeFsTestServer implements AutoCloseable {
         private String adminAccessKeyId = DEFAULT_ACCESS_KEY_ID;
         private String adminSecretAccessKey = DEFAULT_SECRET_ACCESS_KEY;
         private boolean rbac;
+        private AuthFlavour authFlavour;
+        private String encryptSecretKey = "lakefs-testserver-encrypt-secret-key";
+        private KvSink kvSink;
+        private Optional<KvMirror> kvMirror = Optional.empty();
         private Clock clock = Clock.systemUTC();
         private int workerThreads = 16;
         private final List<String> buckets = new ArrayList<>();
@@ -297,6 +356,33 @@ public final class LakeFsTestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How the server authorizes, over {@link #rbac(boolean)}: {@link AuthFlavour#BASIC} (OSS lakeFS),
+         * {@link AuthFlavour#SIMPLIFIED} (ACL groups Admins, Supers, Writers, Readers; the admin in Admins; policy APIs
+         * answer 501) or {@link AuthFlavour#RBAC} (lakeFS Enterprise's built-in groups; the admin in Admins).
+         */
+        public Builder authFlavour(AuthFlavour flavour) {
+            this.authFlavour = Objects.requireNonNull(flavour, "flavour");
+            this.rbac = flavour != AuthFlavour.BASIC;
+            return this;
+        }
+
+        /** lakeFS's {@code auth.encrypt.secret_key}: encrypts secrets in the KV and signs the auth service's JWT. */
+        public Builder encryptSecretKey(String secretKey) {
+            this.encryptSecretKey = Objects.requireNonNull(secretKey, "secretKey");
+            return this;
+        }
+
+        /** Also writes every user, credential, group and policy into this lakeFS KV, in lakeFS's format. */
+        public Builder kvSink(KvSink sink) {
+            this.kvSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        AuthFlavour flavour() {
+            return authFlavour != null ? authFlavour : rbac ? AuthFlavour.RBAC : AuthFlavour.BASIC;
+        }
+
         /** The clock for creation dates and commit times; default the system clock. */
         public Builder clock(Clock source) {
             this.clock = Objects.requireNonNull(source, "clock");
@@ -330,9 +416,17 @@ public final class LakeFsTestServer implements AutoCloseable {
                 AuthStore auth = new AuthStore(clock);
                 auth.createUser(UserId.of(adminUserId), Optional.empty());
                 auth.createCredentials(adminUserId, Optional.of(adminAccessKeyId), Optional.of(adminSecretAccessKey));
-                if (rbac) {
+                if (flavour() == AuthFlavour.RBAC) {
                     BuiltinPolicies.install(auth);
                     auth.addMember(BuiltinPolicies.ADMINS, adminUserId);
+                } else if (flavour() == AuthFlavour.SIMPLIFIED) {
+                    BuiltinPolicies.installAcl(auth);
+                    auth.addMember(Acl.Level.ADMIN.group(), adminUserId);
+                }
+                if (kvSink != null) {
+                    kvMirror = Optional.of(new KvMirror(kvSink, new Secret(encryptSecretKey), flavour(), clock.instant()));
+                    auth.mirrorTo(kvMirror.get(), adminUserId);
+                    auth.flushKv();
                 }
                 Path uploads = Files.createTempDirectory("lakefs-testserver-uploads");
                 vertx = Vertx.vertx();
@@ -379,7 +473,7 @@ public final class LakeFsTestServer implements AutoCloseable {
             ApiContext api = new ApiContext(repositories, new BranchService(repositories),
                     new CommitService(repositories, trees, clock), new TagService(repositories),
                     new ObjectService(repositories, trees, blocks, new PhysicalAddresses(clock), clock),
-                    auth, new Authorizer(auth, rbac), workers);
+                    auth, new Authorizer(auth, flavour()), workers);
 
             Router root = Router.router(vertx);
             root.route().handler(ctx -> {
@@ -398,6 +492,9 @@ public final class LakeFsTestServer implements AutoCloseable {
             root.route("/api/v1/*").handler(BodyHandler.create(uploads.toString()).setDeleteUploadedFilesOnEnd(true));
             root.route("/api/v1/*").handler(ctx -> faults.apply(vertx, ctx));
             root.route("/api/v1/*").subRouter(ApiRouter.create(vertx, api, new Authenticator(auth)));
+            Router authService = Router.router(vertx);
+            new AuthServiceRoutes(auth, encryptSecretKey, clock).mount(authService);
+            root.route(AuthServiceRoutes.BASE_PATH + "/*").subRouter(authService);
             root.route().failureHandler(ApiRouter.failureHandler());
             ApiRouter.unmatched(root);
             return root;

@@ -1,6 +1,15 @@
 package io.lakemirror.launcher;
 
+import io.lakemirror.auth.CallerDirectory;
+import io.lakemirror.auth.LakeFsKv;
+import io.lakemirror.aws.dynamodb.DynamoDbLakeFsKv;
 import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.config.Secret;
+import io.lakemirror.lakefs.auth.kv.KvCallerDirectory;
+import io.lakemirror.lakefs.auth.service.AuthServiceDirectory;
+import io.lakemirror.lakefs.auth.service.AuthServiceToken;
+import io.lakemirror.lakefs.sdk.LakeFsApiCallerDirectory;
+import io.lakemirror.postgres.PostgresLakeFsKv;
 import io.lakemirror.postgres.PostgresStores;
 import io.lakemirror.aws.s3.S3BlockStore;
 import io.lakemirror.aws.sqs.SqsCommitsQueue;
@@ -15,6 +24,7 @@ import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.store.ChangeFeed;
 import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.Refstore;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -33,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Backends implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static final java.time.Duration AUTH_SERVICE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ReplicationConfig config;
     private final UnaryOperator<DynamoDbStores.Builder> storesCustomizer;
@@ -42,6 +53,7 @@ public final class Backends implements AutoCloseable {
     private SqsCommitsQueue queue;
     private S3BlockStore blockStore;
     private SdkLakeFsFactory lakeFs;
+    private CallerDirectory callers;
     private boolean consumerChecked;
     private boolean closed;
 
@@ -146,6 +158,34 @@ public final class Backends implements AutoCloseable {
                     config.lakeFsCredentials().secretAccessKey()));
         }
         return lakeFs;
+    }
+
+    /**
+     * Who API callers are and what lakeFS lets them do, read where {@code auth.mode} says (docs/operations.md,
+     * "Authentication modes"): lakeFS's external auth service, lakeFS's own database, or lakeFS's REST API.
+     */
+    public synchronized CallerDirectory callerDirectory() {
+        checkOpen();
+        if (callers == null) {
+            callers = own(switch (config.authMode()) {
+                case AUTH_SERVICE -> new AuthServiceDirectory(config.auth().apiEndpoint().orElseThrow(() ->
+                        new InvalidInputException("auth.mode auth_service needs auth.api.endpoint")),
+                        config.authApiToken().orElseGet(() -> new Secret(AuthServiceToken.sign(
+                                config.auth().encryptSecretKey(), Clock.systemUTC()))), AUTH_SERVICE_TIMEOUT);
+                case KV -> new KvCallerDirectory(lakeFsKv(), config.auth().encryptSecretKey(), Clock.systemUTC());
+                case LAKEFS_API -> new LakeFsApiCallerDirectory(config.regionalEndpoint(), localLakeFs(),
+                        config.lakeFsCredentials().accessKeyId(), config.lakeFsCredentials().secretAccessKey());
+            });
+            LOG.info("API callers of region {} are checked in {}", config.region(), callers.describe());
+        }
+        return callers;
+    }
+
+    private LakeFsKv lakeFsKv() {
+        String type = config.lakeFsDatabase().type().orElseThrow(() -> new InvalidInputException("auth.mode is kv"
+                + " (auth.api.endpoint is empty), so the API reads lakeFS's users from lakeFS's database: set database.type"
+                + " (dynamodb or postgres) and its settings as in lakeFS's configuration, or set auth.api.endpoint"));
+        return type.equals("postgres") ? PostgresLakeFsKv.create(config) : DynamoDbLakeFsKv.create(config);
     }
 
     /** The lakeFS of this region ({@code regional_endpoint}). */

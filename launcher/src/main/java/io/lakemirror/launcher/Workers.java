@@ -5,9 +5,7 @@ import io.lakemirror.api.Authorizer;
 import io.lakemirror.api.MirrorService;
 import io.lakemirror.api.http.ApiServer;
 import io.lakemirror.config.ReplicationConfig;
-import io.lakemirror.domain.AuthenticationException;
 import io.lakemirror.lakefs.LakeFs;
-import io.lakemirror.lakefs.sdk.SdkLakeFs;
 import io.lakemirror.promoter.BranchPromoter;
 import io.lakemirror.promoter.HeadAntiEntropy;
 import io.lakemirror.promoter.MirrorsManager;
@@ -21,10 +19,8 @@ import io.lakemirror.validator.ValidatorOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -80,18 +76,10 @@ public final class Workers {
     /** The REST API on {@code listen_address}, serving {@code metrics} at {@code /metrics}. */
     public static ApiServer api(Backends backends, PrometheusMeterRegistry metrics) {
         ReplicationConfig config = backends.config();
-        URI authEndpoint = config.auth().apiEndpoint().orElse(config.regionalEndpoint());
-        LakeFs service = backends.lakeFsClients().forEndpoint(authEndpoint);
-        Authenticator authenticator = new Authenticator((accessKeyId, secret) -> {
-            try (var callerClient = SdkLakeFs.create(authEndpoint, accessKeyId, secret,
-                    SdkLakeFs.Settings.DEFAULTS.withMaxAttempts(1))) {
-                return callerClient.currentUser();
-            } catch (AuthenticationException e) {
-                return Optional.empty();
-            }
-        }, config.auth().cacheEnabled(), config.auth().cacheSize(), config.auth().cacheTtl());
-        Authorizer authorizer = new Authorizer(service, config.auth().cacheEnabled(), config.auth().cacheSize(),
-                config.auth().cacheTtl());
+        Authenticator authenticator = new Authenticator(backends.callerDirectory(), config.auth().cacheEnabled(),
+                config.auth().cacheSize(), config.auth().cacheTtl());
+        Authorizer authorizer = new Authorizer(backends.callerDirectory(), config.auth().cacheEnabled(),
+                config.auth().cacheSize(), config.auth().cacheTtl());
         MirrorService mirrors = new MirrorService(config.region(), config.dstEndpoints(), backends.localLakeFs(),
                 region -> config.lakeFsEndpoint(region).map(backends.lakeFsClients()::forEndpoint),
                 backends.mirrorsDatabase(), authorizer, Clock.systemUTC(), config.listMirrorsPageSize());

@@ -180,8 +180,8 @@ final class BenchLag {
         String b = Sandbox.B;
         RepositoryId source = RepositoryId.of(REPOSITORY);
         RepositoryId mirror = RepositoryId.of(MIRROR);
-        LakeFsUser user = new LakeFsUser(sandbox.lakeFs(a), sandbox.accessKeyId(), sandbox.secretAccessKey());
-        ReplicationApiClient api = new ReplicationApiClient(sandbox.api(a), sandbox.accessKeyId(), sandbox.secretAccessKey());
+        LakeFsUser user = new LakeFsUser(sandbox.lakeFs(a), sandbox.adminAccessKeyId(), sandbox.adminSecretAccessKey());
+        ReplicationApiClient api = new ReplicationApiClient(sandbox.api(a), sandbox.adminAccessKeyId(), sandbox.adminSecretAccessKey());
         BucketReplicator aToB = sandbox.world().replicator(a, b);
         List<BranchId> branches = new ArrayList<>();
         branches.add(BranchId.of("main"));
@@ -196,7 +196,7 @@ final class BenchLag {
         Map<CommitId, Instant> firstSeen = new ConcurrentHashMap<>();
         ExecutorService observer = Executors.newSingleThreadExecutor(named("bench-observer"));
         ExecutorService committers = Executors.newFixedThreadPool(branches.size(), named("bench-branch"));
-        try (SdkLakeFs lakeFsB = SdkLakeFs.create(sandbox.lakeFs(b), sandbox.accessKeyId(), new Secret(sandbox.secretAccessKey()))) {
+        try (SdkLakeFs lakeFsB = SdkLakeFs.create(sandbox.lakeFs(b), sandbox.adminAccessKeyId(), new Secret(sandbox.adminSecretAccessKey()))) {
             observer.submit(() -> observe(lakeFsB, mirror, firstSeen));
             say("%s: mirror %s requested; waiting until its %d branches have their source heads", profile.name(), mirrorId,
                     branches.size());

@@ -10,6 +10,8 @@ import io.lakemirror.sandbox.LocalServices;
 import io.lakemirror.testkit.DelayDistribution;
 import io.lakemirror.testkit.DynoxideBinary;
 import io.lakemirror.testkit.PortInUseException;
+import io.lakemirror.auth.AuthFlavour;
+import io.lakemirror.auth.AuthMode;
 import io.lakemirror.testkit.World;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,6 +138,11 @@ final class Sandbox implements AutoCloseable {
                 .shutdownHook(false)
                 .replicationDelays(settings.delays())
                 .replicationSeed(settings.seed())
+                // lakeFS with RBAC in both regions, read as lakeFS Enterprise's replication service reads it: A through
+                // lakeFS's external auth service, B from lakeFS's own database; the services run as the replication
+                // user with exactly lakeFS's broad ReplicationPolicy, never as admin.
+                .auth(A, AuthMode.AUTH_SERVICE, AuthFlavour.RBAC)
+                .auth(B, AuthMode.KV, AuthFlavour.RBAC)
                 .config(A, "listen_address", "127.0.0.1:" + apiA)
                 .config(B, "listen_address", "127.0.0.1:" + apiB);
         // mirrors_database.type=postgres (--mirrors-db postgres, or bench's --set) puts the mirrors database and the
@@ -255,12 +262,32 @@ final class Sandbox implements AutoCloseable {
         return Optional.ofNullable(processes.get(region));
     }
 
+    /** The replication user's keys (the services' own; exactly lakeFS's broad ReplicationPolicy). */
     String accessKeyId() {
         return world.replicationAccessKeyId();
     }
 
     String secretAccessKey() {
         return world.replicationSecretAccessKey();
+    }
+
+    /** A lakeFS admin on both regions, for the person at the keyboard (mirror creation needs fs:MirrorRepository). */
+    String adminAccessKeyId() {
+        return world.adminAccessKeyId();
+    }
+
+    String adminSecretAccessKey() {
+        return world.adminSecretAccessKey();
+    }
+
+    /** How each region's service checks API callers, for people and logs. */
+    String authDescription(String region) {
+        String mode = world.authMode(region).wire();
+        return mode + (world.authMode(region) == AuthMode.AUTH_SERVICE
+                ? " (lakeFS's external auth service at " + world.site(region).lakeFs().authServiceEndpoint() + ")"
+                : world.authMode(region) == AuthMode.KV ? " (lakeFS's own database, DynamoDB table "
+                        + world.site(region).configValues().get("database.dynamodb.table_name") + ")" : " (lakeFS's REST API)")
+                + ", lakeFS " + world.authFlavour(region).description();
     }
 
     /** The keys of a commit's metadata (metarange and ranges) in {@code region}'s bucket. */
@@ -276,6 +303,7 @@ final class Sandbox implements AutoCloseable {
             r.put("lakefs", lakeFs(region).toString());
             r.put("replication_api", api(region).toString());
             r.put("bucket", bucket(region));
+            r.put("auth_mode", world.authMode(region).wire());
             regions.put(region, r);
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -286,6 +314,8 @@ final class Sandbox implements AutoCloseable {
         }
         json.put("access_key_id", accessKeyId());
         json.put("secret_access_key", secretAccessKey());
+        json.put("admin_access_key_id", adminAccessKeyId());
+        json.put("admin_secret_access_key", adminSecretAccessKey());
         try {
             return JSON.writeValueAsString(json);
         } catch (JsonProcessingException e) {
@@ -295,13 +325,19 @@ final class Sandbox implements AutoCloseable {
 
     /** Copy-paste commands for a person: a repository in A, its mirror in B, a commit, the mirror's status. */
     List<String> instructions() {
-        String auth = "-u " + accessKeyId() + ":" + secretAccessKey();
+        String auth = "-u " + adminAccessKeyId() + ":" + adminSecretAccessKey();
         String lakeFsA = lakeFs(A) + "/api/v1";
         String mirrors = api(A) + "/service/replication/v1/repositories/quickstart/mirrors";
         List<String> lines = new ArrayList<>();
         lines.add("Configuration of each region (run one yourself: bin/replication sandbox run all --config FILE):");
         lines.add("  " + A + ": " + configFile(A));
         lines.add("  " + B + ": " + configFile(B));
+        lines.add("");
+        lines.add("API callers are checked, per region:");
+        lines.add("  " + A + ": " + authDescription(A));
+        lines.add("  " + B + ": " + authDescription(B));
+        lines.add("The services run as the replication user " + world.replicationUser() + " (" + accessKeyId()
+                + ", lakeFS's ReplicationPolicy); you act as the lakeFS admin " + adminAccessKeyId() + ".");
         lines.add("");
         lines.add("Try it (copy and paste):");
         lines.add("  # 1. a repository in " + A + " (lakeFS API of " + A + ")");

@@ -68,10 +68,10 @@ final class SandboxDemo {
     void run() {
         String a = Sandbox.A;
         String b = Sandbox.B;
-        LakeFsUser user = new LakeFsUser(sandbox.lakeFs(a), sandbox.accessKeyId(), sandbox.secretAccessKey());
-        ReplicationApiClient api = new ReplicationApiClient(sandbox.api(a), sandbox.accessKeyId(), sandbox.secretAccessKey());
-        try (SdkLakeFs lakeFsA = SdkLakeFs.create(sandbox.lakeFs(a), sandbox.accessKeyId(), new Secret(sandbox.secretAccessKey()));
-             SdkLakeFs lakeFsB = SdkLakeFs.create(sandbox.lakeFs(b), sandbox.accessKeyId(), new Secret(sandbox.secretAccessKey()))) {
+        LakeFsUser user = new LakeFsUser(sandbox.lakeFs(a), sandbox.adminAccessKeyId(), sandbox.adminSecretAccessKey());
+        ReplicationApiClient api = new ReplicationApiClient(sandbox.api(a), sandbox.adminAccessKeyId(), sandbox.adminSecretAccessKey());
+        try (SdkLakeFs lakeFsA = SdkLakeFs.create(sandbox.lakeFs(a), sandbox.adminAccessKeyId(), new Secret(sandbox.adminSecretAccessKey()));
+             SdkLakeFs lakeFsB = SdkLakeFs.create(sandbox.lakeFs(b), sandbox.adminAccessKeyId(), new Secret(sandbox.adminSecretAccessKey()))) {
             String sourceNamespace = "s3://" + sandbox.bucket(a) + "/" + REPOSITORY;
             user.createRepository(source, sourceNamespace);
             say("created repository %s in %s (%s)", source, a, sourceNamespace);

@@ -43,17 +43,21 @@ class SandboxIT {
             JsonNode ready = awaitReadyLine(sandbox);
             started.addAll(sandbox.descendants().toList());
 
-            assertThat(fieldNames(ready)).containsExactly("regions", "s3", "access_key_id", "secret_access_key");
+            assertThat(fieldNames(ready)).containsExactly("regions", "s3", "access_key_id", "secret_access_key",
+                    "admin_access_key_id", "admin_secret_access_key");
             assertThat(fieldNames(ready.get("regions"))).containsExactly("us-east-1", "eu-west-1");
             for (JsonNode region : ready.get("regions")) {
-                assertThat(fieldNames(region)).containsExactly("lakefs", "replication_api", "bucket");
+                assertThat(fieldNames(region)).containsExactly("lakefs", "replication_api", "bucket", "auth_mode");
                 assertThat(region.get("lakefs").asText()).matches("http://127\\.0\\.0\\.1:\\d+").doesNotContain("/api/v1");
                 ReplicationApiClient api = new ReplicationApiClient(URI.create(region.get("replication_api").asText()),
                         ready.get("access_key_id").asText(), ready.get("secret_access_key").asText());
                 assertThat(api.healthy()).as("API %s", api.endpoint()).isTrue();
             }
-            String keyId = ready.get("access_key_id").asText();
-            String secret = ready.get("secret_access_key").asText();
+            assertThat(ready.at("/regions/us-east-1/auth_mode").asText()).isEqualTo("auth_service");
+            assertThat(ready.at("/regions/eu-west-1/auth_mode").asText()).isEqualTo("kv");
+            assertThat(ready.get("admin_access_key_id").asText()).isNotEqualTo(ready.get("access_key_id").asText());
+            String keyId = ready.get("admin_access_key_id").asText();
+            String secret = ready.get("admin_secret_access_key").asText();
             new LakeFsUser(URI.create(ready.at("/regions/us-east-1/lakefs").asText()), keyId, secret)
                     .createRepository(RepositoryId.of("smoke"), "s3://" + ready.at("/regions/us-east-1/bucket").asText() + "/smoke");
             JsonNode mirrors = new ReplicationApiClient(URI.create(ready.at("/regions/us-east-1/replication_api").asText()),

@@ -6,7 +6,12 @@ import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.Region;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.queue.CommitsQueue;
+import io.lakemirror.auth.AuthFlavour;
+import io.lakemirror.auth.AuthMode;
+import io.lakemirror.lakefs.Policy;
+import io.lakemirror.lakefs.policy.Acl;
 import io.lakemirror.testserver.LakeFsTestServer;
+import io.lakemirror.testserver.auth.DynamoDbKvSink;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +69,10 @@ public final class World implements AutoCloseable {
     public static final String REPLICATION_ACCESS_KEY_ID = "AKIALAKEMIRRORREPLIC";
     public static final String REPLICATION_SECRET_ACCESS_KEY = "lakemirror-replication-secret-access-key";
     public static final String ENCRYPT_SECRET_KEY = "lakemirror-test-encrypt-secret-key";
+    /** The lakeFS admin on every lakeFS test server (the person at the keyboard; never the service). */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_ACCESS_KEY_ID = "AKIALAKEMIRRORADMIN0";
+    public static final String ADMIN_SECRET_ACCESS_KEY = "lakemirror-admin-secret-access-key";
     /** The PostgreSQL database of the mirrors database, in a world built with {@link Builder#postgres}. */
     public static final String MIRRORS_DATABASE = "lakemirror_mirrors";
 
@@ -214,8 +223,9 @@ public final class World implements AutoCloseable {
                 .s3Endpoint(s3.endpoint())
                 .s3Region(region.value())
                 .s3Credentials(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)
-                .adminUser(settings.replicationUser, settings.replicationAccessKeyId, settings.replicationSecretAccessKey)
-                .rbac(false)
+                .adminUser(settings.adminUser, settings.adminAccessKeyId, settings.adminSecretAccessKey)
+                .authFlavour(settings.auth(region).flavour())
+                .encryptSecretKey(ENCRYPT_SECRET_KEY)
                 .start();
     }
 
@@ -252,8 +262,9 @@ public final class World implements AutoCloseable {
         settings.regions.stream().filter(r -> !r.equals(region))
                 .forEach(r -> dst.put(r.value(), lakeFsEndpoint(r, servers).toString()));
         v.put("dst_endpoints", dst);
-        v.put("lakefs.access_key_id", settings.replicationAccessKeyId);
-        v.put("lakefs.secret_access_key", settings.replicationSecretAccessKey);
+        v.put("lakefs.access_key_id", replicationAccessKeyId());
+        v.put("lakefs.secret_access_key", replicationSecretAccessKey());
+        v.putAll(authConfig(region, servers.get(region)));
         v.put("mirrors_database.type", "dynamodb");
         v.put("mirrors_database.dynamodb.table_name", settings.mirrorsTable);
         v.put("mirrors_database.dynamodb.endpoint", dynoxide.endpoint().toString());
@@ -441,11 +452,85 @@ public final class World implements AutoCloseable {
 
     /** Replication user's access key pair, valid on every lakeFS test server. */
     public String replicationAccessKeyId() {
-        return settings.replicationAccessKeyId;
+        return settings.oss() ? settings.adminAccessKeyId : settings.replicationAccessKeyId;
     }
 
     public String replicationSecretAccessKey() {
-        return settings.replicationSecretAccessKey;
+        return settings.oss() ? settings.adminSecretAccessKey : settings.replicationSecretAccessKey;
+    }
+
+    /** The replication user's name (on OSS lakeFS, the installation's one user). */
+    public String replicationUser() {
+        return settings.oss() ? settings.adminUser : settings.replicationUser;
+    }
+
+    /** A lakeFS admin on every lakeFS test server (the same key pair everywhere): the person at the keyboard. */
+    public String adminAccessKeyId() {
+        return settings.adminAccessKeyId;
+    }
+
+    public String adminSecretAccessKey() {
+        return settings.adminSecretAccessKey;
+    }
+
+    /** Where the service of {@code region} reads API callers' keys and policies. */
+    public AuthMode authMode(String region) {
+        return settings.auth(Region.of(region)).mode();
+    }
+
+    /** How {@code region}'s lakeFS authorizes. */
+    public AuthFlavour authFlavour(String region) {
+        return settings.auth(Region.of(region)).flavour();
+    }
+
+    /**
+     * The replication user on {@code server} with the replicator policies (on simplified lakeFS, in the Supers
+     * group; OSS lakeFS has one user, the admin), and lakeFS's KV written to dynoxide in {@link AuthMode#KV}; then
+     * the service's auth keys of the region.
+     */
+    private Map<String, Object> authConfig(Region region, LakeFsTestServer server) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        AuthChoice choice = settings.auth(region);
+        if (server == null) {
+            v.put("auth.mode", AuthMode.LAKEFS_API.wire());
+            return v;
+        }
+        if (choice.flavour() != AuthFlavour.BASIC) {
+            server.addUser(settings.replicationUser, settings.replicationAccessKeyId, settings.replicationSecretAccessKey);
+            if (choice.flavour() == AuthFlavour.SIMPLIFIED) {
+                server.addToAclGroup(settings.replicationUser, Acl.Level.SUPER);
+            } else {
+                settings.replicationPolicies.forEach(policy -> server.attachPolicy(settings.replicationUser, policy));
+            }
+        }
+        switch (choice.mode()) {
+            case AUTH_SERVICE -> v.put("auth.api.endpoint", server.authServiceEndpoint().toString());
+            case KV -> {
+                if (dynoxide == null) {
+                    throw new IllegalStateException("auth mode kv needs dynoxide for lakeFS's KV table");
+                }
+                server.writeAuthTo(new DynamoDbKvSink(dynoxide.endpoint(), LocalAws.SIGNING_REGION.id(), LocalAws.ACCESS_KEY_ID,
+                        LocalAws.SECRET_ACCESS_KEY, settings.lakeFsKvTable(region)));
+                v.put("auth.mode", AuthMode.KV.wire());
+                v.put("database.type", "dynamodb");
+                v.put("database.dynamodb.table_name", settings.lakeFsKvTable(region));
+                v.put("database.dynamodb.endpoint", dynoxide.endpoint().toString());
+            }
+            case LAKEFS_API -> v.put("auth.mode", AuthMode.LAKEFS_API.wire());
+            default -> throw new IllegalStateException("unknown auth mode " + choice.mode());
+        }
+        return v;
+    }
+
+    /** How a region's lakeFS authorizes and where its service reads callers from. */
+    public record AuthChoice(AuthMode mode, AuthFlavour flavour) {
+        public AuthChoice {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(flavour, "flavour");
+            if (mode == AuthMode.AUTH_SERVICE && flavour == AuthFlavour.BASIC) {
+                throw new IllegalArgumentException("OSS lakeFS (basic auth) has no external auth service: use kv or lakefs_api");
+            }
+        }
     }
 
     /** How long each part took to start, and {@code total}. */
@@ -538,6 +623,12 @@ public final class World implements AutoCloseable {
         private String bucketPrefix = "lakemirror-";
         private String mirrorsTable = "lakemirror-mirrors";
         private String replicationUser = REPLICATION_USER;
+        private String adminUser = ADMIN_USER;
+        private String adminAccessKeyId = ADMIN_ACCESS_KEY_ID;
+        private String adminSecretAccessKey = ADMIN_SECRET_ACCESS_KEY;
+        private AuthChoice defaultAuth = new AuthChoice(AuthMode.AUTH_SERVICE, AuthFlavour.RBAC);
+        private final Map<Region, AuthChoice> regionAuth = new LinkedHashMap<>();
+        private List<Policy> replicationPolicies = List.of(ReplicatorPolicies.broad());
         private String replicationAccessKeyId = REPLICATION_ACCESS_KEY_ID;
         private String replicationSecretAccessKey = REPLICATION_SECRET_ACCESS_KEY;
         private final List<String> replicatedPrefixes = new ArrayList<>();
@@ -596,6 +687,55 @@ public final class World implements AutoCloseable {
         }
 
         /** The replication user created on every lakeFS server, with one key pair for all of them. */
+        /** The lakeFS admin created on every lakeFS server (default {@value World#ADMIN_USER}), one key pair for all. */
+        public Builder adminUser(String userId, String accessKeyId, String secretAccessKey) {
+            this.adminUser = Objects.requireNonNull(userId, "userId");
+            this.adminAccessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
+            this.adminSecretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+            return this;
+        }
+
+        /**
+         * How every region's lakeFS authorizes and where its service reads API callers (default: lakeFS with RBAC and
+         * its external auth service, as lakeFS Enterprise runs). OSS lakeFS ({@link AuthFlavour#BASIC}) has one user, so
+         * the service then runs as the admin.
+         */
+        public Builder auth(AuthMode mode, AuthFlavour flavour) {
+            this.defaultAuth = new AuthChoice(mode, flavour);
+            return this;
+        }
+
+        /** {@link #auth(AuthMode, AuthFlavour)} for one region. */
+        public Builder auth(String region, AuthMode mode, AuthFlavour flavour) {
+            regionAuth.put(Region.of(region), new AuthChoice(mode, flavour));
+            return this;
+        }
+
+        /** The replication user's policies on RBAC lakeFS (default: {@link ReplicatorPolicies#broad()}, exactly). */
+        public Builder replicationPolicies(Policy... policies) {
+            this.replicationPolicies = List.of(policies);
+            return this;
+        }
+
+        AuthChoice auth(Region region) {
+            return regionAuth.getOrDefault(region, defaultAuth);
+        }
+
+        /** Every region runs OSS lakeFS: the installation's one user is the replication user. */
+        boolean oss() {
+            boolean anyBasic = regions.stream().anyMatch(r -> auth(r).flavour() == AuthFlavour.BASIC);
+            boolean allBasic = regions.stream().allMatch(r -> auth(r).flavour() == AuthFlavour.BASIC);
+            if (anyBasic && !allBasic) {
+                throw new IllegalArgumentException("OSS lakeFS in some regions only: its one user cannot hold the replication"
+                        + " user's keys of the other regions; make every region basic, or none");
+            }
+            return allBasic;
+        }
+
+        String lakeFsKvTable(Region region) {
+            return "lakefs-kvstore-" + region.value();
+        }
+
         public Builder replicationUser(String userId, String accessKeyId, String secretAccessKey) {
             this.replicationUser = Objects.requireNonNull(userId, "userId");
             this.replicationAccessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");

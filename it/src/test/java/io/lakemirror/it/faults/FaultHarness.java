@@ -174,8 +174,8 @@ final class FaultHarness implements AutoCloseable {
         LOG.info("{} component processes running in {} ms", fleet.processes().size(),
                 (System.nanoTime() - started) / 1_000_000);
         for (World.Site site : world.sites()) {
-            SdkLakeFs client = SdkLakeFs.create(site.lakeFsEndpoint(), world.replicationAccessKeyId(),
-                    new Secret(world.replicationSecretAccessKey()));
+            SdkLakeFs client = SdkLakeFs.create(site.lakeFsEndpoint(), world.adminAccessKeyId(),
+                    new Secret(world.adminSecretAccessKey()));
             lakeFs.put(site.region().value(), client);
             closeables.add(client);
         }
@@ -216,8 +216,8 @@ final class FaultHarness implements AutoCloseable {
     }
 
     private LakeFsUser user(String region) {
-        return new LakeFsUser(world.site(region).lakeFsEndpoint(), world.replicationAccessKeyId(),
-                world.replicationSecretAccessKey());
+        return new LakeFsUser(world.site(region).lakeFsEndpoint(), world.adminAccessKeyId(),
+                world.adminSecretAccessKey());
     }
 
     /**
@@ -246,7 +246,7 @@ final class FaultHarness implements AutoCloseable {
     }
 
     private ReplicationApiClient api(String region) {
-        return new ReplicationApiClient(fleet.api(region), world.replicationAccessKeyId(), world.replicationSecretAccessKey());
+        return new ReplicationApiClient(fleet.api(region), world.adminAccessKeyId(), world.adminSecretAccessKey());
     }
 
     /** Faults and workload for the configured duration, then the heal, then the wait for convergence. */

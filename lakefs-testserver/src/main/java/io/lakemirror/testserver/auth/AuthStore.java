@@ -2,6 +2,7 @@ package io.lakemirror.testserver.auth;
 
 import io.lakemirror.lakefs.Policy;
 import io.lakemirror.lakefs.UserId;
+import io.lakemirror.lakefs.policy.Acl;
 import io.lakemirror.testserver.model.LakeFsError;
 import io.lakemirror.testserver.model.Paged;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +59,49 @@ public final class AuthStore {
     private final Map<String, Set<String>> userPolicies = new LinkedHashMap<>();
     private final Map<String, Set<String>> groupPolicies = new LinkedHashMap<>();
     private final Map<String, Set<String>> groupMembers = new LinkedHashMap<>();
+    private final Map<String, Acl.Level> policyAcls = new LinkedHashMap<>();
+    private Optional<KvMirror> kv = Optional.empty();
+    private String installationUser = "";
 
     public AuthStore(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * From now on, writes every change into lakeFS's KV too, starting with what the store holds;
+     * {@code installationUserId} is the one user OSS lakeFS stores.
+     */
+    public synchronized void mirrorTo(KvMirror mirror, String installationUserId) {
+        this.kv = Optional.of(mirror);
+        this.installationUser = installationUserId;
+        users.values().forEach(u -> mirror.user(u, u.id().value().equals(installationUser)));
+        credentials.values().forEach(c -> mirror.credential(c, c.user().value().equals(installationUser)));
+        policies.values().forEach(p -> mirror.policy(p, Optional.ofNullable(policyAcls.get(p.id()))));
+        groups.values().forEach(g -> mirror.group(g, true));
+        userPolicies.forEach((u, ps) -> ps.forEach(p -> mirror.userPolicy(u, p, true)));
+        groupPolicies.forEach((g, ps) -> ps.forEach(p -> mirror.groupPolicy(g, p, true)));
+        groupMembers.forEach((g, us) -> us.forEach(u -> mirror.member(g, u, true)));
+    }
+
+    /** Waits until lakeFS's KV holds every change so far (no-op without one). */
+    public void flushKv() {
+        Optional<KvMirror> mirror;
+        synchronized (this) {
+            mirror = kv;
+        }
+        mirror.ifPresent(KvMirror::flush);
+    }
+
+    /** The ACL level of a simplified-mode policy, if it is one. */
+    public synchronized Optional<Acl.Level> aclOf(String policyId) {
+        return Optional.ofNullable(policyAcls.get(policyId));
+    }
+
+    /** Creates the policy lakeFS keeps for a simplified-mode group's ACL. */
+    public synchronized Policy createAclPolicy(String group, Acl.Level level) {
+        Policy p = Acl.policy(group, level);
+        policyAcls.put(p.id(), level);
+        return createPolicy(p);
     }
 
     private Instant now() {
@@ -75,6 +116,7 @@ public final class AuthStore {
         }
         UserRecord user = new UserRecord(id, now(), email, Optional.empty());
         users.put(id.value(), user);
+        kv.ifPresent(m -> m.user(user, id.value().equals(installationUser)));
         return user;
     }
 
@@ -96,6 +138,7 @@ public final class AuthStore {
         credentials.values().removeIf(c -> c.user().value().equals(id));
         userPolicies.remove(id);
         groupMembers.values().forEach(m -> m.remove(id));
+        kv.ifPresent(m -> m.userDeleted(id));
     }
 
     /** Adds an access key; generated like lakeFS's when not given. */
@@ -109,6 +152,7 @@ public final class AuthStore {
         Credential c = new Credential(key, secretAccessKey.orElseGet(() -> randomString(SECRET_CHARS, 40)),
                 user.id(), now());
         credentials.put(key, c);
+        kv.ifPresent(m -> m.credential(c, userId.equals(installationUser)));
         return c;
     }
 
@@ -124,6 +168,12 @@ public final class AuthStore {
             throw LakeFsError.notFound("credentials not found");
         }
         credentials.remove(accessKeyId);
+        kv.ifPresent(m -> m.credentialDeleted(userId, accessKeyId));
+    }
+
+    /** The stored credential of an access key, with its secret (the auth service contract returns it). */
+    public synchronized Optional<Credential> credential(String accessKeyId) {
+        return Optional.ofNullable(credentials.get(accessKeyId));
     }
 
     /** The user of a key pair; empty when the key is unknown or the secret wrong. */
@@ -144,6 +194,7 @@ public final class AuthStore {
         }
         Policy stored = new Policy(policy.id(), Optional.of(now()), policy.statements());
         policies.put(policy.id(), stored);
+        kv.ifPresent(m -> m.policy(stored, Optional.ofNullable(policyAcls.get(stored.id()))));
         return stored;
     }
 
@@ -151,6 +202,7 @@ public final class AuthStore {
         Policy existing = policy(policy.id());
         Policy stored = new Policy(policy.id(), existing.creationDate(), policy.statements());
         policies.put(policy.id(), stored);
+        kv.ifPresent(m -> m.policy(stored, Optional.ofNullable(policyAcls.get(stored.id()))));
         return stored;
     }
 
@@ -169,14 +221,24 @@ public final class AuthStore {
     public synchronized void deletePolicy(String id) {
         policy(id);
         policies.remove(id);
-        userPolicies.values().forEach(s -> s.remove(id));
-        groupPolicies.values().forEach(s -> s.remove(id));
+        userPolicies.forEach((u, ps) -> {
+            if (ps.remove(id)) {
+                kv.ifPresent(m -> m.userPolicy(u, id, false));
+            }
+        });
+        groupPolicies.forEach((g, ps) -> {
+            if (ps.remove(id)) {
+                kv.ifPresent(m -> m.groupPolicy(g, id, false));
+            }
+        });
+        kv.ifPresent(m -> m.policyDeleted(id));
     }
 
     public synchronized void attachToUser(String userId, String policyId) {
         user(userId);
         policy(policyId);
         userPolicies.computeIfAbsent(userId, k -> new TreeSet<>()).add(policyId);
+        kv.ifPresent(m -> m.userPolicy(userId, policyId, true));
     }
 
     public synchronized void detachFromUser(String userId, String policyId) {
@@ -185,6 +247,7 @@ public final class AuthStore {
             throw LakeFsError.notFound("policy not found");
         }
         userPolicies.get(userId).remove(policyId);
+        kv.ifPresent(m -> m.userPolicy(userId, policyId, false));
     }
 
     /**
@@ -218,6 +281,7 @@ public final class AuthStore {
         }
         Group g = new Group(id, now());
         groups.put(id, g);
+        kv.ifPresent(m -> m.group(g, true));
         return g;
     }
 
@@ -234,7 +298,10 @@ public final class AuthStore {
     }
 
     public synchronized void deleteGroup(String id) {
-        group(id);
+        Group deleted = group(id);
+        groupMembers.getOrDefault(id, Set.of()).forEach(u -> kv.ifPresent(m -> m.member(id, u, false)));
+        groupPolicies.getOrDefault(id, Set.of()).forEach(p -> kv.ifPresent(m -> m.groupPolicy(id, p, false)));
+        kv.ifPresent(m -> m.group(deleted, false));
         groups.remove(id);
         groupMembers.remove(id);
         groupPolicies.remove(id);
@@ -244,6 +311,7 @@ public final class AuthStore {
         group(groupId);
         user(userId);
         groupMembers.computeIfAbsent(groupId, k -> new TreeSet<>()).add(userId);
+        kv.ifPresent(m -> m.member(groupId, userId, true));
     }
 
     public synchronized void removeMember(String groupId, String userId) {
@@ -251,6 +319,7 @@ public final class AuthStore {
         if (!groupMembers.getOrDefault(groupId, Set.of()).remove(userId)) {
             throw LakeFsError.notFound("user not found");
         }
+        kv.ifPresent(m -> m.member(groupId, userId, false));
     }
 
     public synchronized List<UserRecord> members(String groupId) {
@@ -273,6 +342,7 @@ public final class AuthStore {
         group(groupId);
         policy(policyId);
         groupPolicies.computeIfAbsent(groupId, k -> new TreeSet<>()).add(policyId);
+        kv.ifPresent(m -> m.groupPolicy(groupId, policyId, true));
     }
 
     public synchronized void detachFromGroup(String groupId, String policyId) {
@@ -280,6 +350,7 @@ public final class AuthStore {
         if (!groupPolicies.getOrDefault(groupId, Set.of()).remove(policyId)) {
             throw LakeFsError.notFound("policy not found");
         }
+        kv.ifPresent(m -> m.groupPolicy(groupId, policyId, false));
     }
 
     public synchronized NavigableMap<String, Policy> policiesOfGroup(String groupId) {

@@ -1,5 +1,6 @@
 package io.lakemirror.testserver.auth;
 
+import io.lakemirror.auth.AuthFlavour;
 import io.lakemirror.lakefs.policy.Permission;
 import io.lakemirror.lakefs.policy.PolicyEvaluator;
 import io.lakemirror.testserver.model.LakeFsError;
@@ -13,15 +14,25 @@ import java.util.Optional;
  */
 public final class Authorizer {
     private final AuthStore store;
-    private final boolean rbac;
+    private final AuthFlavour flavour;
 
     public Authorizer(AuthStore store, boolean rbac) {
-        this.store = store;
-        this.rbac = rbac;
+        this(store, rbac ? AuthFlavour.RBAC : AuthFlavour.BASIC);
     }
 
+    /** With {@link AuthFlavour#SIMPLIFIED}, users' ACL groups decide (their policies carry the levels' statements). */
+    public Authorizer(AuthStore store, AuthFlavour flavour) {
+        this.store = store;
+        this.flavour = flavour;
+    }
+
+    /** Whether policies decide (RBAC or simplified), rather than "one user, everything allowed". */
     public boolean rbac() {
-        return rbac;
+        return flavour != AuthFlavour.BASIC;
+    }
+
+    public AuthFlavour flavour() {
+        return flavour;
     }
 
     /** The user, or 401 when the request carried no credentials. */
@@ -35,7 +46,7 @@ public final class Authorizer {
      */
     public AuthStore.UserRecord require(Optional<AuthStore.UserRecord> user, Permission permission, String sourceIp) {
         AuthStore.UserRecord u = requireUser(user);
-        if (!rbac) {
+        if (flavour == AuthFlavour.BASIC) {
             return u;
         }
         PolicyEvaluator.Result result = PolicyEvaluator.check(store.effectivePolicies(u.id()), u.id(), permission,
@@ -46,9 +57,16 @@ public final class Authorizer {
         return u;
     }
 
-    /** The user-management APIs exist only with RBAC; OSS lakeFS answers 501. */
+    /** The user-management APIs exist only with RBAC or simplified auth; OSS lakeFS answers 501. */
     public void requireRbacApis() {
-        if (!rbac) {
+        if (flavour == AuthFlavour.BASIC) {
+            throw LakeFsError.notImplemented();
+        }
+    }
+
+    /** Simplified lakeFS answers 501 to policy listings and attachments before checking anything (OSS after). */
+    public void requirePolicyApis() {
+        if (flavour == AuthFlavour.SIMPLIFIED) {
             throw LakeFsError.notImplemented();
         }
     }

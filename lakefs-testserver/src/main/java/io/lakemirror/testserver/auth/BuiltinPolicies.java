@@ -2,6 +2,7 @@ package io.lakemirror.testserver.auth;
 
 import io.lakemirror.lakefs.Policy;
 import io.lakemirror.lakefs.Statement;
+import io.lakemirror.lakefs.policy.Acl;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,18 @@ public final class BuiltinPolicies {
                 "SuperUsers", List.of("FSFullAccess", "AuthManageOwnCredentials"),
                 "Developers", List.of("FSReadWriteAll", "AuthManageOwnCredentials"),
                 "Viewers", List.of("FSReadAll", "AuthManageOwnCredentials"));
+    }
+
+    /**
+     * Creates lakeFS's simplified-mode groups in {@code store}: Admins, Supers, Writers and Readers, each with the
+     * one ACL policy ({@code ACL(_-_)<group>}) lakeFS's ACL server writes for its level.
+     */
+    public static void installAcl(AuthStore store) {
+        for (Acl.Level level : Acl.Level.values()) {
+            store.createGroup(level.group());
+            store.createAclPolicy(level.group(), level);
+            store.attachToGroup(level.group(), Acl.policyName(level.group()));
+        }
     }
 
     /** Creates the built-in policies and groups in {@code store}. */

@@ -37,6 +37,8 @@ final class AuthRoutes {
 
     void mount(Router r) {
         r.get("/user").handler(this::currentUser);
+        r.get("/setup_lakefs").handler(this::setupState);
+        r.get("/auth/groups/:groupId/acl").handler(this::getGroupAcl);
 
         r.get("/auth/users").handler(this::listUsers);
         r.post("/auth/users").handler(this::createUser);
@@ -72,6 +74,37 @@ final class AuthRoutes {
     private void currentUser(RoutingContext ctx) {
         JsonObject user = Requests.user(ctx).map(Shapes::user).orElseGet(Shapes::emptyUser);
         Responses.json(ctx, 200, new JsonObject().put("user", user));
+    }
+
+    /**
+     * lakeFS's setup state, unauthenticated: {@code login_config.RBAC} says how it authorizes ({@code none} for OSS
+     * basic auth, {@code simplified}, {@code external}).
+     */
+    private void setupState(RoutingContext ctx) {
+        String rbac = switch (api.authorizer().flavour()) {
+            case BASIC -> "none";
+            case SIMPLIFIED -> "simplified";
+            case RBAC -> "external";
+        };
+        Responses.json(ctx, 200, new JsonObject().put("state", "initialized").put("comm_prefs_missing", false)
+                .put("login_config", new JsonObject().put("RBAC", rbac).put("login_url", "/auth/login")
+                        .put("login_failed_message", "").put("login_cookie_names", new JsonArray().add("internal_auth_session"))
+                        .put("logout_url", "/logout")));
+    }
+
+    /** A simplified-mode group's ACL level, as lakeFS serves it (404 when the group's one policy holds none). */
+    private void getGroupAcl(RoutingContext ctx) {
+        String id = Requests.path(ctx, "groupId");
+        api.authorize(ctx, Permission.allOf(Permission.of("auth:ReadGroup", Arns.group(id)),
+                Permission.of(Actions.READ_POLICY, Arns.policy(io.lakemirror.lakefs.policy.Acl.policyName(id)))));
+        api.authorizer().requireRbacApis();
+        var policies = store().policiesOfGroup(id);
+        var acl = policies.size() == 1 ? store().aclOf(policies.firstKey()) : Optional.<io.lakemirror.lakefs.policy.Acl.Level>empty();
+        if (acl.isEmpty()) {
+            Responses.json(ctx, 404, new JsonObject().put("message", "Policy attached to group has no ACL").put("no_acl", true));
+            return;
+        }
+        Responses.json(ctx, 200, new JsonObject().put("permission", acl.get().wire()));
     }
 
     /** Authorizes, then refuses in OSS mode: lakeFS checks permissions before its auth service says 501. */
@@ -144,6 +177,7 @@ final class AuthRoutes {
 
     /** lakeFS builds this pagination itself, with {@code max_per_page} 0. */
     private void listUserPolicies(RoutingContext ctx) {
+        api.authorizer().requirePolicyApis();
         String id = Requests.path(ctx, "userId");
         String prefix = Requests.query(ctx, "prefix", "");
         String after = Requests.query(ctx, "after", "");
@@ -159,6 +193,7 @@ final class AuthRoutes {
     }
 
     private void attachToUser(RoutingContext ctx) {
+        api.authorizer().requirePolicyApis();
         String id = Requests.path(ctx, "userId");
         String policy = Requests.path(ctx, "policyId");
         allow(ctx, Permission.of(Actions.ATTACH_POLICY, Arns.user(id)));
@@ -167,6 +202,7 @@ final class AuthRoutes {
     }
 
     private void detachFromUser(RoutingContext ctx) {
+        api.authorizer().requirePolicyApis();
         String id = Requests.path(ctx, "userId");
         String policy = Requests.path(ctx, "policyId");
         allow(ctx, Permission.of("auth:DetachPolicy", Arns.user(id)));
@@ -272,6 +308,7 @@ final class AuthRoutes {
     }
 
     private void listGroupPolicies(RoutingContext ctx) {
+        api.authorizer().requirePolicyApis();
         String id = Requests.path(ctx, "groupId");
         allow(ctx, Permission.of("auth:ReadGroup", Arns.group(id)));
         Responses.json(ctx, 200, Shapes.list(Paged.of(store().policiesOfGroup(id), "", "", Requests.MAX_AMOUNT),
