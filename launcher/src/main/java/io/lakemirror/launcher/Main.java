@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             GravelerCommand.class,
             FailoverCommand.class,
+            RepairCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -129,12 +129,14 @@ public final class HeadAntiEntropy {
                 && state.promotion().map(l -> !l.until().isAfter(now)).orElse(true);
     }
 
+    /** Every branch head of the mirror repository; the listing ends within a margin, so a hung lakeFS cannot stall the pass. */
     private Map<BranchId, CommitId> heads(MirrorSpec spec) {
+        LakeFs lakeFs = mirrorLakeFs.bounded(Deadline.at(clock.instant().plus(safetyMargin), clock));
         Map<BranchId, CommitId> heads = new HashMap<>();
         String after = "";
         Page<Branch> page;
         do {
-            page = mirrorLakeFs.listBranches(spec.name(), PageRequest.largest().after(after), true);
+            page = lakeFs.listBranches(spec.name(), PageRequest.largest().after(after), true);
             page.results().forEach(b -> heads.put(b.id(), b.commitId()));
             after = page.nextOffset();
         } while (page.hasMore());
