@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class SandboxIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+    // Generous: on a busy CI machine two regions, S3Mock, ElasticMQ and dynoxide take minutes to start.
+    private static final Duration READY_WITHIN = Duration.ofMinutes(5);
     private static final Duration STOPPED_WITHIN = Duration.ofSeconds(60);
 
     @Test
