@@ -16,6 +16,7 @@ import io.lakemirror.config.Secret;
 import io.lakemirror.lakefs.policy.Acl;
 import io.lakemirror.testserver.http.ApiContext;
 import io.lakemirror.testserver.http.ApiRouter;
+import io.lakemirror.testserver.http.ReportedVersion;
 import io.lakemirror.testserver.model.LakeFsError;
 import io.lakemirror.testserver.model.RepositoryState;
 import io.lakemirror.testserver.service.BranchService;
@@ -95,6 +96,7 @@ public final class LakeFsTestServer implements AutoCloseable {
     private final Optional<KvMirror> kvMirror;
     private final String encryptSecretKey;
     private KvMirror extraKv;
+    private final ReportedVersion version;
 
     private LakeFsTestServer(Vertx vertx, WorkerExecutor workers, HttpServer http, BlockStore blocks, AuthStore auth,
                              Faults faults, RepositoryService repositories, Path uploads, Builder settings) {
@@ -110,6 +112,7 @@ public final class LakeFsTestServer implements AutoCloseable {
         this.adminAccessKeyId = settings.adminAccessKeyId;
         this.adminSecretAccessKey = settings.adminSecretAccessKey;
         this.rbac = settings.rbac;
+        this.version = settings.version;
         this.authFlavour = settings.flavour();
         this.kvMirror = settings.kvMirror;
         this.encryptSecretKey = settings.encryptSecretKey;
@@ -127,6 +130,19 @@ public final class LakeFsTestServer implements AutoCloseable {
 
     public int port() {
         return http.actualPort();
+    }
+
+    /** The lakeFS version reported at {@code GET /config/version}; {@value ReportedVersion#CURRENT} by default. */
+    public String version() {
+        return version.get();
+    }
+
+    /**
+     * Reports {@code lakeFsVersion} from now on, and behaves as that lakeFS where the service depends
+     * on it: below 1.11.0, bare repositories are created writable whatever {@code read_only} asks.
+     */
+    public void setVersion(String lakeFsVersion) {
+        version.set(lakeFsVersion);
     }
 
     /** Fault injection, changeable while the server runs. */
@@ -294,6 +310,7 @@ public final class LakeFsTestServer implements AutoCloseable {
         private String encryptSecretKey = "lakefs-testserver-encrypt-secret-key";
         private KvSink kvSink;
         private Optional<KvMirror> kvMirror = Optional.empty();
+        private ReportedVersion version = new ReportedVersion(ReportedVersion.CURRENT);
         private Clock clock = Clock.systemUTC();
         private int workerThreads = 16;
         private final List<String> buckets = new ArrayList<>();
@@ -381,6 +398,12 @@ public final class LakeFsTestServer implements AutoCloseable {
 
         AuthFlavour flavour() {
             return authFlavour != null ? authFlavour : rbac ? AuthFlavour.RBAC : AuthFlavour.BASIC;
+        }
+
+        /** The lakeFS version to report (see {@link LakeFsTestServer#setVersion}); default {@value ReportedVersion#CURRENT}. */
+        public Builder version(String lakeFsVersion) {
+            this.version = new ReportedVersion(lakeFsVersion);
+            return this;
         }
 
         /** The clock for creation dates and commit times; default the system clock. */
@@ -491,7 +514,7 @@ public final class LakeFsTestServer implements AutoCloseable {
             root.get("/_health").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("alive!"));
             root.route("/api/v1/*").handler(BodyHandler.create(uploads.toString()).setDeleteUploadedFilesOnEnd(true));
             root.route("/api/v1/*").handler(ctx -> faults.apply(vertx, ctx));
-            root.route("/api/v1/*").subRouter(ApiRouter.create(vertx, api, new Authenticator(auth)));
+            root.route("/api/v1/*").subRouter(ApiRouter.create(vertx, api, new Authenticator(auth), version));
             Router authService = Router.router(vertx);
             new AuthServiceRoutes(auth, encryptSecretKey, clock).mount(authService);
             root.route(AuthServiceRoutes.BASE_PATH + "/*").subRouter(authService);

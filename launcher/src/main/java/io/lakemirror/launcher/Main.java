@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
-    /** Exit status for a configuration or usage problem. */
+    /** Exit status for a configuration or usage problem, or a startup check that failed ({@link StartupException}). */
     public static final int EXIT_USAGE = 2;
 
     @CommandLine.Spec
@@ -66,8 +66,8 @@ public final class Main implements Runnable {
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof ConfigException config) {
-            err.println(config.getMessage());
+        if (e instanceof ConfigException || e instanceof StartupException) {
+            err.println(e.getMessage());
             err.flush();
             return EXIT_USAGE;
         }

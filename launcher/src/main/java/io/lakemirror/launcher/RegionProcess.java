@@ -70,9 +70,11 @@ public final class RegionProcess implements AutoCloseable {
      * @param storesCustomizer adjusts the DynamoDB stores (local stacks pass their test-only shims here)
      * @param beforeStart      runs once the backends exist and before any component starts
      * @param parts            which components to run
+     * @throws StartupException when a lakeFS of the configuration is older than 1.11.0 or refuses the keys
      */
     public static RegionProcess start(ReplicationConfig config, UnaryOperator<DynamoDbStores.Builder> storesCustomizer,
                                       Consumer<Backends> beforeStart, Set<Part> parts) {
+        LakeFsVersionCheck.verify(config);
         RegionProcess process = new RegionProcess(config, Backends.of(config, storesCustomizer));
         try {
             beforeStart.accept(process.backends);

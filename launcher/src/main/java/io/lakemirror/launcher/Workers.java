@@ -73,7 +73,7 @@ public final class Workers {
                         PROMOTER_THREADS, PROMOTER_MAX_BACKOFF, config.listMirrorsPageSize()), clock, meters);
     }
 
-    /** The REST API on {@code listen_address}, serving {@code metrics} at {@code /metrics}. */
+    /** The REST API on {@code listen_address} (TLS, timeouts and limits from {@code tls.*} and {@code api.*}), serving {@code metrics} at {@code /metrics}. */
     public static ApiServer api(Backends backends, PrometheusMeterRegistry metrics) {
         ReplicationConfig config = backends.config();
         Authenticator authenticator = new Authenticator(backends.callerDirectory(), config.auth().cacheEnabled(),
@@ -83,6 +83,6 @@ public final class Workers {
         MirrorService mirrors = new MirrorService(config.region(), config.dstEndpoints(), backends.localLakeFs(),
                 region -> config.lakeFsEndpoint(region).map(backends.lakeFsClients()::forEndpoint),
                 backends.mirrorsDatabase(), authorizer, Clock.systemUTC(), config.listMirrorsPageSize());
-        return new ApiServer(config.listenAddress(), authenticator, mirrors, metrics);
+        return new ApiServer(ApiServer.Settings.from(config), authenticator, mirrors, metrics);
     }
 }

@@ -100,7 +100,28 @@ public final class MirrorsManager {
                     BEFORE_ACTIVE, true);
             return;
         }
+        Optional<String> writable = writableProblem(spec);
+        if (writable.isPresent()) {
+            LOG.error("mirror {} ({}) failed: {}", spec.id(), spec.describe(), writable.get());
+            setStatus(spec.id(), MirrorState.FAILED, writable.get(), BEFORE_ACTIVE, true);
+            return;
+        }
         setStatus(spec.id(), MirrorState.ACTIVE, "", BEFORE_ACTIVE, true);
+    }
+
+    /**
+     * Reads the repository back: lakeFS before 1.11.0 creates a bare repository writable whatever
+     * {@code read_only} asks, and a writable mirror could take commits the source never had (I6).
+     * The startup version check refuses such a lakeFS; this catches one it could not reach then.
+     */
+    private Optional<String> writableProblem(MirrorSpec spec) {
+        if (lakeFs.getRepository(spec.name()).readOnly()) {
+            return Optional.empty();
+        }
+        return Optional.of("mirror repository " + spec.name() + " in region " + region + " is writable: lakeFS ignored"
+                + " read_only when creating it (lakeFS before 1.11.0 does so for bare repositories), so nothing would stop"
+                + " writes that the source never had; the mirror stays FAILED and is never promoted: upgrade lakeFS to"
+                + " 1.11.0 or later, then delete this mirror (which removes the repository) and create it again");
     }
 
     /**

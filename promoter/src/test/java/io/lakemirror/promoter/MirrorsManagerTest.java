@@ -67,6 +67,46 @@ class MirrorsManagerTest {
     }
 
     @Test
+    void reconcile_shouldFailTheMirrorWithTheReason_whenLakeFsCreatesTheRepositoryWritable() {
+        f.mirror.setVersion("1.10.0");
+
+        f.manager().reconcile(MIRROR);
+
+        assertThat(f.mirror.getRepository(MIRROR_REPO).readOnly()).as("what lakeFS 1.10.0 does with a bare repository").isFalse();
+        var status = f.db.getMirror(MIRROR).orElseThrow().status().orElseThrow();
+        assertThat(status.state()).isEqualTo(MirrorState.FAILED);
+        assertThat(status.message()).contains("mirror repository mirror-repo in region eu-west-1 is writable")
+                .contains("lakeFS ignored read_only").contains("upgrade lakeFS to 1.11.0 or later");
+        assertThat(f.mirror.getRepositoryMetadata(MIRROR_REPO)).as("marked as ours, so deleting the mirror removes it")
+                .containsEntry(MirrorsManager.OWNER_KEY, "m1");
+    }
+
+    @Test
+    void reconcile_shouldFailTheMirror_whenItsOwnRepositoryFromAnEarlierAttemptIsWritable() {
+        f.mirror.createRepository(new RepositoryCreation(MIRROR_REPO, f.spec.storageNamespace(), f.spec.defaultBranch(),
+                true, false));
+        f.mirror.setRepositoryMetadata(MIRROR_REPO, java.util.Map.of(MirrorsManager.OWNER_KEY, "m1"));
+
+        f.manager().reconcile(MIRROR);
+
+        var status = f.db.getMirror(MIRROR).orElseThrow().status().orElseThrow();
+        assertThat(status.state()).isEqualTo(MirrorState.FAILED);
+        assertThat(status.message()).contains("is writable");
+    }
+
+    @Test
+    void reconcile_shouldLeaveTheMirrorFailed_whenItWasCreatedWritable() {
+        f.mirror.setVersion("1.10.0");
+        f.manager().reconcile(MIRROR);
+        f.mirror.setVersion(FakeLakeFs.CURRENT_VERSION);
+
+        f.manager().reconcile(MIRROR);
+
+        assertThat(f.db.getMirror(MIRROR).orElseThrow().state()).isEqualTo(MirrorState.FAILED);
+        assertThat(f.mirror.calls(LakeFsOperation.CREATE_REPOSITORY)).as("FAILED is final: no new attempt").isEqualTo(1);
+    }
+
+    @Test
     void reconcile_shouldStayCreatingAndRetry_whenLakeFsFailsTransiently() {
         f.mirror.failOnce(LakeFsOperation.CREATE_REPOSITORY, MIRROR_REPO, FakeLakeFs.serverError("createRepository"));
 

@@ -4,39 +4,90 @@ import io.lakemirror.api.Authenticator;
 import io.lakemirror.api.Caller;
 import io.lakemirror.api.MirrorService;
 import io.lakemirror.config.Secret;
+import io.lakemirror.domain.AuthenticationException;
 import io.lakemirror.domain.InvalidInputException;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * Vert.x handlers of the mirror routes: each parses the request, runs the service call on a worker
  * thread (lakeFS and database calls block), and writes JSON. Failures go to {@link ApiErrors}.
+ *
+ * <p>Authentication runs on its own bounded pool, so a flood of bad keys cannot take the threads of
+ * authenticated work, and failed authentications are limited per client address and access key
+ * ({@link AuthFailureLimiter}). Only the caller's own keys being rejected is a 401; an authenticator
+ * that cannot answer (lakeFS or the auth service down or slow) is a 503.
  */
 final class MirrorHandlers {
     private static final String CALLER = "lakemirror.caller";
 
     private final Authenticator authenticator;
     private final MirrorService service;
+    private final AuthFailureLimiter limiter;
+    private final WorkerExecutor authWorkers;
+    private final WorkerExecutor workers;
 
-    MirrorHandlers(Authenticator authenticator, MirrorService service) {
+    MirrorHandlers(Authenticator authenticator, MirrorService service, AuthFailureLimiter limiter,
+                   WorkerExecutor authWorkers, WorkerExecutor workers) {
         this.authenticator = authenticator;
         this.service = service;
+        this.limiter = limiter;
+        this.authWorkers = authWorkers;
+        this.workers = workers;
     }
 
     /** Authenticates the HTTP Basic credentials of the request before anything else runs. */
     void authenticate(RoutingContext ctx) {
         Optional<String[]> credentials = basic(ctx.request().getHeader("Authorization"));
-        blocking(ctx, () -> authenticator.authenticate(credentials.map(c -> c[0]), credentials.map(c -> new Secret(c[1]))))
+        Optional<String> accessKey = credentials.map(c -> c[0]).filter(k -> !k.isEmpty());
+        String address = clientAddress(ctx);
+        Optional<AuthFailureLimiter.Refusal> refused = limiter.refusal(address, accessKey);
+        if (refused.isPresent()) {
+            ctx.fail(new HttpRefusal(429, refused.get().reason() + "; retry in " + refused.get().retryAfterSeconds() + " s",
+                    Map.of("Retry-After", Long.toString(refused.get().retryAfterSeconds())), null));
+            return;
+        }
+        authWorkers.executeBlocking(() -> authenticator.authenticate(credentials.map(c -> c[0]),
+                        credentials.map(c -> new Secret(c[1]))), false)
                 .onSuccess(caller -> {
                     ctx.put(CALLER, caller);
                     ctx.next();
                 })
-                .onFailure(ctx::fail);
+                .onFailure(failure -> {
+                    if (isCallerRejected(failure)) {
+                        if (accessKey.isPresent()) {
+                            limiter.recordFailure(address, accessKey);
+                        }
+                        ctx.fail(new HttpRefusal(401, Authenticator.UNAUTHENTICATED));
+                    } else {
+                        ctx.fail(new HttpRefusal(503, "cannot check credentials now: lakeFS or its auth service did not"
+                                + " answer; retry later", Map.of(), failure));
+                    }
+                });
+    }
+
+    /**
+     * The authenticator's refusal of the caller's keys: lakeFS's message and no cause. An
+     * {@code AuthenticationException} with a cause is an adapter's translation of a backend refusing
+     * the service's own credentials.
+     */
+    private static boolean isCallerRejected(Throwable failure) {
+        return failure instanceof AuthenticationException
+                && (Authenticator.UNAUTHENTICATED.equals(failure.getMessage()) || failure.getCause() == null);
+    }
+
+    /** The client's address: the connection's, or the proxy-reported one when the router trusts forwarded headers. */
+    private static String clientAddress(RoutingContext ctx) {
+        SocketAddress remote = ctx.request().remoteAddress();
+        return remote == null ? "unknown" : remote.hostAddress() == null ? remote.host() : remote.hostAddress();
     }
 
     void create(RoutingContext ctx) {
@@ -44,7 +95,7 @@ final class MirrorHandlers {
         MirrorService.CreateRequest request = new MirrorService.CreateRequest(text(body, "name"), text(body, "region"),
                 text(body, "storage_namespace"));
         String repository = ctx.pathParam("repository");
-        blocking(ctx, () -> service.create(caller(ctx), repository, request))
+        blocking(() -> service.create(caller(ctx), repository, request))
                 .onSuccess(m -> json(ctx, 201, JsonViews.mirror(m)))
                 .onFailure(ctx::fail);
     }
@@ -59,7 +110,7 @@ final class MirrorHandlers {
             ctx.fail(new InvalidInputException("amount must be an integer"));
             return;
         }
-        blocking(ctx, () -> service.list(caller(ctx), repository, after, amount))
+        blocking(() -> service.list(caller(ctx), repository, after, amount))
                 .onSuccess(page -> json(ctx, 200, JsonViews.page(page)))
                 .onFailure(ctx::fail);
     }
@@ -67,7 +118,7 @@ final class MirrorHandlers {
     void get(RoutingContext ctx) {
         String repository = ctx.pathParam("repository");
         String mirror = ctx.pathParam("mirror_id");
-        blocking(ctx, () -> service.get(caller(ctx), repository, mirror))
+        blocking(() -> service.get(caller(ctx), repository, mirror))
                 .onSuccess(m -> json(ctx, 200, JsonViews.mirror(m)))
                 .onFailure(ctx::fail);
     }
@@ -75,13 +126,13 @@ final class MirrorHandlers {
     void delete(RoutingContext ctx) {
         String repository = ctx.pathParam("repository");
         String mirror = ctx.pathParam("mirror_id");
-        blocking(ctx, () -> service.delete(caller(ctx), repository, mirror))
+        blocking(() -> service.delete(caller(ctx), repository, mirror))
                 .onSuccess(m -> json(ctx, 202, JsonViews.mirror(m)))
                 .onFailure(ctx::fail);
     }
 
-    private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> call) {
-        return ctx.vertx().executeBlocking(call, false);
+    private <T> Future<T> blocking(Callable<T> call) {
+        return workers.executeBlocking(call, false);
     }
 
     private static Caller caller(RoutingContext ctx) {
@@ -105,6 +156,10 @@ final class MirrorHandlers {
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            // The request timed out and was answered 503 meanwhile; the work itself is done.
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 

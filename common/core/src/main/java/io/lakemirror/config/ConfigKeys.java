@@ -40,10 +40,14 @@ public final class ConfigKeys {
             .doc("Organization that owns the mirrors: part of every mirrors-database key. Must be identical in every region.")
             .build();
     public static final ConfigKey<String> ORGANIZATION_NAME = ConfigKey.optional("organization_name", ConfigType.string())
-            .doc("Human-readable organization name, shown in logs and metrics.")
+            .doc("lakeFS Cloud organization name. Used only when regional_endpoint is empty: regional_endpoint then becomes"
+                    + " https://<organization_name>.<region>.lakefscloud.io, lakeFS Cloud's address of an installation."
+                    + " Ignored when regional_endpoint is set.")
             .build();
-    public static final ConfigKey<URI> REGIONAL_ENDPOINT = ConfigKey.required("regional_endpoint", httpUrl())
-            .doc("lakeFS server of this region, without /api/v1 (for example https://lakefs.us-east-1.example.com).")
+    public static final ConfigKey<URI> REGIONAL_ENDPOINT = ConfigKey.optional("regional_endpoint", httpUrl())
+            .defaultDescription("https://<organization_name>.<region>.lakefscloud.io when organization_name is set")
+            .doc("lakeFS server of this region, without /api/v1 (for example https://lakefs.us-east-1.example.com). Required"
+                    + " unless organization_name is set (lakeFS Cloud).")
             .build();
     public static final ConfigKey<Map<Region, URI>> DST_ENDPOINTS = ConfigKey.required("dst_endpoints", regionToUrl())
             .doc("lakeFS server of every other region, by region. From the environment: region=URL pairs separated by commas.")
@@ -163,7 +167,8 @@ public final class ConfigKeys {
             .build();
     public static final ConfigKey<Integer> LIST_REPOSITORIES_PAGE_SIZE = ConfigKey.optional("list_repositories_page_size", intRange(1, 1000))
             .defaultValue(1000)
-            .doc("Page size when listing lakeFS repositories.")
+            .doc("Accepted for compatibility with lakeFS's replication configuration and ignored: lakemirror never lists"
+                    + " lakeFS repositories (it reads each source and mirror repository by name).")
             .build();
 
     // --- health and metrics of every process
@@ -338,6 +343,59 @@ public final class ConfigKeys {
             .doc("CloudWatch endpoint override (local testing); the AWS endpoint of region when empty.")
             .build();
 
+    // --- API listener: TLS, timeouts, failed authentications, /metrics
+    public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.optional("tls.enabled", bool())
+            .defaultValue(false)
+            .doc("Serve the API on listen_address over HTTPS with tls.cert_file and tls.key_file (lakeFS's tls.* keys). The"
+                    + " health listener (health.listen_address) stays plain HTTP.")
+            .build();
+    public static final ConfigKey<String> TLS_CERT_FILE = ConfigKey.optional("tls.cert_file", nonEmptyString())
+            .doc("PEM file with the API's certificate, then any intermediate certificates. Required when tls.enabled is true.")
+            .build();
+    public static final ConfigKey<String> TLS_KEY_FILE = ConfigKey.optional("tls.key_file", nonEmptyString())
+            .doc("PEM file with the certificate's unencrypted private key (PKCS#8 BEGIN PRIVATE KEY, or PKCS#1 BEGIN RSA"
+                    + " PRIVATE KEY). Required when tls.enabled is true.")
+            .build();
+    public static final ConfigKey<Duration> API_REQUEST_TIMEOUT = ConfigKey.optional("api.request_timeout", duration())
+            .defaultValue(Duration.ofSeconds(30))
+            .doc("Longest time the API spends answering one request; past it the caller gets 503 with a correlation ID"
+                    + " (work already handed to lakeFS or the database may still complete).")
+            .build();
+    public static final ConfigKey<Duration> API_IDLE_TIMEOUT = ConfigKey.optional("api.idle_timeout", duration())
+            .defaultValue(Duration.ofSeconds(60))
+            .doc("An API connection on which nothing is sent or received for this long is closed (idle keep-alive"
+                    + " connections and stalled clients alike).")
+            .build();
+    public static final ConfigKey<Duration> API_AUTH_TIMEOUT = ConfigKey.optional("api.auth_timeout", duration())
+            .defaultValue(Duration.ofSeconds(5))
+            .doc("Longest wait for lakeFS to check one caller's keys (GET /user, auth.mode lakefs_api), on one pooled HTTP"
+                    + " client; not retried: the caller gets 503 and may try again.")
+            .build();
+    public static final ConfigKey<Integer> API_AUTH_FAILURES_MAX_PER_ADDRESS = ConfigKey.optional("api.auth_failures.max_per_address", intRange(0, 1_000_000))
+            .defaultValue(30)
+            .doc("Failed authentications allowed from one client address per api.auth_failures.window; beyond, requests"
+                    + " from that address get 429 with Retry-After and lakeFS is not asked. 0: no limit.")
+            .build();
+    public static final ConfigKey<Integer> API_AUTH_FAILURES_MAX_PER_ACCESS_KEY = ConfigKey.optional("api.auth_failures.max_per_access_key", intRange(0, 1_000_000))
+            .defaultValue(10)
+            .doc("Failed authentications allowed for one access key id per api.auth_failures.window, from any address;"
+                    + " beyond, requests with that key get 429 (also with the right secret) until the window ends. 0: no limit.")
+            .build();
+    public static final ConfigKey<Duration> API_AUTH_FAILURES_WINDOW = ConfigKey.optional("api.auth_failures.window", duration())
+            .defaultValue(Duration.ofMinutes(1))
+            .doc("Window of the failed-authentication limits; it starts at the first failure of an address or key.")
+            .build();
+    public static final ConfigKey<Boolean> API_TRUST_FORWARDED_HEADERS = ConfigKey.optional("api.trust_forwarded_headers", bool())
+            .defaultValue(false)
+            .doc("Take the client address from Forwarded / X-Forwarded-For instead of the connection. Only behind a proxy"
+                    + " that overwrites those headers: otherwise a client picks its own address and escapes the per-address limit.")
+            .build();
+    public static final ConfigKey<String> API_METRICS = ConfigKey.optional("api.metrics", oneOf("open", "authenticated", "off"))
+            .defaultValue("open")
+            .doc("/metrics on listen_address: open (anyone, as lakeFS serves its own), authenticated (lakeFS keys, as the"
+                    + " mirror API), or off (only on health.listen_address, which every process serves without auth).")
+            .build();
+
     // --- AWS credentials
     public static final ConfigKey<String> AWS_ACCESS_KEY_ID = ConfigKey.optional("aws.access_key_id", nonEmptyString())
             .doc("Static AWS access key for DynamoDB, SQS and S3 (local stacks). When empty, the default AWS credentials chain is used.")
@@ -376,5 +434,8 @@ public final class ConfigKeys {
             CHANGE_FEED_POLL_INTERVAL,
             METRICS_REFRESH_INTERVAL, METRICS_CLOUDWATCH_ENABLED, METRICS_CLOUDWATCH_NAMESPACE, METRICS_CLOUDWATCH_STEP,
             METRICS_CLOUDWATCH_ENDPOINT,
+            TLS_ENABLED, TLS_CERT_FILE, TLS_KEY_FILE, API_REQUEST_TIMEOUT, API_IDLE_TIMEOUT, API_AUTH_TIMEOUT,
+            API_AUTH_FAILURES_MAX_PER_ADDRESS, API_AUTH_FAILURES_MAX_PER_ACCESS_KEY, API_AUTH_FAILURES_WINDOW,
+            API_TRUST_FORWARDED_HEADERS, API_METRICS,
             AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
 }

@@ -100,6 +100,8 @@ public final class ReplicationConfig {
      */
     static ReplicationConfig from(ConfigValues v, List<String> problems) {
         Optional<Region> region = v.get(REGION);
+        ListenerAndEndpointRules.regionalEndpoint(v, problems);
+        ListenerAndEndpointRules.tlsFiles(v, problems);
         region.ifPresent(r -> {
             defaultTo(v, MIRRORS_DATABASE_DYNAMODB_AWS_REGION, r);
             defaultTo(v, REFSTORE_DATABASE_DYNAMODB_AWS_REGION, r);

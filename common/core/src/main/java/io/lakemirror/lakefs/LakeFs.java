@@ -123,4 +123,13 @@ public interface LakeFs {
      * {@code NotImplementedException}: its single user may do everything.
      */
     Page<Policy> effectivePolicies(UserId user, PageRequest page);
+
+    // ---- installation
+
+    /**
+     * The lakeFS version, exactly as {@code GET /config/version} reports it in {@code version}: a
+     * release such as {@code 1.84.0} (see {@link LakeFsVersion#parse}), or {@code dev} for a build
+     * from source. Any authenticated user may read it.
+     */
+    String version();
 }

@@ -69,6 +69,17 @@ class ConfigLoaderTest {
     static Stream<Arguments> documentedDefaults() {
         return Stream.of(
                 Arguments.of("listen_address", (Function<ReplicationConfig, Object>) c -> c.listenAddress().toString(), "0.0.0.0:8008"),
+                Arguments.of("tls.enabled", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.TLS_ENABLED), false),
+                Arguments.of("tls.cert_file", (Function<ReplicationConfig, Object>) c -> c.values().get(ConfigKeys.TLS_CERT_FILE), Optional.empty()),
+                Arguments.of("tls.key_file", (Function<ReplicationConfig, Object>) c -> c.values().get(ConfigKeys.TLS_KEY_FILE), Optional.empty()),
+                Arguments.of("api.request_timeout", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_REQUEST_TIMEOUT), Duration.ofSeconds(30)),
+                Arguments.of("api.idle_timeout", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_IDLE_TIMEOUT), Duration.ofSeconds(60)),
+                Arguments.of("api.auth_timeout", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_AUTH_TIMEOUT), Duration.ofSeconds(5)),
+                Arguments.of("api.auth_failures.max_per_address", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_AUTH_FAILURES_MAX_PER_ADDRESS), 30),
+                Arguments.of("api.auth_failures.max_per_access_key", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_AUTH_FAILURES_MAX_PER_ACCESS_KEY), 10),
+                Arguments.of("api.auth_failures.window", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_AUTH_FAILURES_WINDOW), Duration.ofMinutes(1)),
+                Arguments.of("api.trust_forwarded_headers", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_TRUST_FORWARDED_HEADERS), false),
+                Arguments.of("api.metrics", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.API_METRICS), "open"),
                 Arguments.of("health.listen_address", (Function<ReplicationConfig, Object>) c -> c.values().require(ConfigKeys.HEALTH_LISTEN_ADDRESS).toString(), "0.0.0.0:8009"),
                 Arguments.of("list_mirrors_page_size", (Function<ReplicationConfig, Object>) ReplicationConfig::listMirrorsPageSize, 1000),
                 Arguments.of("list_repositories_page_size", (Function<ReplicationConfig, Object>) ReplicationConfig::listRepositoriesPageSize, 1000),
@@ -128,6 +139,8 @@ class ConfigLoaderTest {
         var optional = ConfigKeys.ALL.stream().filter(k -> !k.isRequired()).map(ConfigKey::name)
                 // keys whose absence has no default of their own beyond "unset", covered with their siblings
                 .filter(n -> !n.endsWith(".endpoint") || n.equals("auth.api.endpoint"))
+                // optional only for lakeFS Cloud (built from organization_name): ListenerAndEndpointRulesTest
+                .filter(n -> !n.equals("regional_endpoint"))
                 .filter(n -> !n.contains("postgres") && !n.equals("aws.secret_access_key")
                         && !n.equals("mirrors_database.dynamodb.table_name")
                         && !n.equals("database.dynamodb.aws_secret_access_key")

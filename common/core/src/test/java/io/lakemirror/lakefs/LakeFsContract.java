@@ -446,6 +446,23 @@ public abstract class LakeFsContract {
                 .hasMessageContaining("error authenticating request");
     }
 
+    // ---- installation
+
+    @Test
+    void version_shouldNameARelease_notOlderThanTheServiceNeeds() {
+        String version = lakeFs().version();
+
+        assertThat(LakeFsVersion.parse(version)).as(version)
+                .hasValueSatisfying(v -> assertThat(v.isAtLeast(LakeFsVersion.MINIMUM)).as(version).isTrue());
+    }
+
+    @Test
+    void version_shouldFailAuthentication_whenSecretIsWrong() {
+        LakeFs stranger = lakeFsAs("AKIAIOSFODNN7EXAMPLE", "wrong-secret");
+
+        assertThatThrownBy(stranger::version).isInstanceOf(AuthenticationException.class).hasMessageContaining("401");
+    }
+
     /**
      * Copies every commit reachable from {@code head} into {@code mirror}, oldest first in log order
      * (lakeFS does not check that parents exist, so ties within one second need no sorting).

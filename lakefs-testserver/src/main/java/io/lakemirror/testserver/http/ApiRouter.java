@@ -16,21 +16,27 @@ public final class ApiRouter {
     }
 
     public static Router create(Vertx vertx, ApiContext api, Authenticator authenticator) {
+        return create(vertx, api, authenticator, new ReportedVersion(ReportedVersion.CURRENT));
+    }
+
+    /** The router of a server that reports {@code version} and behaves as that lakeFS version. */
+    public static Router create(Vertx vertx, ApiContext api, Authenticator authenticator, ReportedVersion version) {
         Router r = Router.router(vertx);
         r.route().handler(ctx -> {
             ctx.put(Requests.USER, authenticator.authenticate(ctx.request().getHeader("Authorization")));
             ctx.next();
         });
-        new RepositoryRoutes(api).mount(r);
+        new RepositoryRoutes(api, version).mount(r);
         new BranchRoutes(api).mount(r);
         new CommitRoutes(api).mount(r);
         new TagRoutes(api).mount(r);
         new ObjectRoutes(api).mount(r);
         new AuthRoutes(api).mount(r);
         r.get("/setup_lakefs").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("state", "initialized")));
+        // lakeFS's VersionConfig: version_context is "lakeFS"; latest_version and upgrade_* only after a release check.
         r.get("/config/version").handler(ctx -> {
             api.authenticated(ctx);
-            Responses.json(ctx, 200, new JsonObject().put("version", "lakemirror-testserver"));
+            Responses.json(ctx, 200, new JsonObject().put("version", version.get()).put("version_context", "lakeFS"));
         });
         r.route().failureHandler(failureHandler());
         return r;

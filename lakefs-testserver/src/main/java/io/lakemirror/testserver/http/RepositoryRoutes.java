@@ -21,9 +21,15 @@ final class RepositoryRoutes {
     private static final Pattern NAMESPACE_SCHEMA = Pattern.compile("^(s3|gs|https?|mem|local|transient)://.*$");
 
     private final ApiContext api;
+    private final ReportedVersion version;
 
     RepositoryRoutes(ApiContext api) {
+        this(api, new ReportedVersion(ReportedVersion.CURRENT));
+    }
+
+    RepositoryRoutes(ApiContext api, ReportedVersion version) {
         this.api = api;
+        this.version = version;
     }
 
     void mount(Router r) {
@@ -59,7 +65,8 @@ final class RepositoryRoutes {
                     + " the regular expression \"" + NAMESPACE_SCHEMA.pattern() + "\"");
         }
         BranchId defaultBranch = BranchId.of(Requests.optionalString(body, "default_branch").orElse("main"));
-        boolean readOnly = Requests.optionalBool(body, "read_only", false);
+        boolean readOnly = Requests.optionalBool(body, "read_only", false)
+                && !(bare && version.dropsReadOnlyOfBareRepositories());
         if (Requests.optionalBool(body, "sample_data", false)) {
             throw LakeFsError.badRequest("sample data is not available on the lakemirror test server");
         }

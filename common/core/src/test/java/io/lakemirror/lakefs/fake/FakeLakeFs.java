@@ -19,6 +19,7 @@ import io.lakemirror.domain.TagId;
 import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.LakeFsVersion;
 import io.lakemirror.lakefs.LogRequest;
 import io.lakemirror.lakefs.Page;
 import io.lakemirror.lakefs.PageRequest;
@@ -106,7 +107,11 @@ public final class FakeLakeFs implements LakeFs {
     private volatile Optional<User> currentUser =
             Optional.of(new User(UserId.of("admin"), Instant.EPOCH, Optional.empty(), Optional.empty()));
     private volatile Optional<Map<UserId, List<Policy>>> policies = Optional.empty();
+    private volatile String version = CURRENT_VERSION;
     private long metaRangeCounter;
+
+    /** The version the fake reports unless {@link #setVersion(String)} says otherwise: a current lakeFS. */
+    public static final String CURRENT_VERSION = "1.84.0";
 
     /** The access key of the fake's one user; see {@link #as(String, String)}. */
     public static final String ACCESS_KEY_ID = "AKIAFAKELAKEFSADMIN0";
@@ -321,8 +326,10 @@ public final class FakeLakeFs implements LakeFs {
                 throw new AlreadyExistsException(call + " failed with HTTP 409: repository already exists" + NOT_RETRIED);
             }
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            // lakeFS before 1.11.0 dropped read_only of a bare repository (treeverse/lakeFS#7458).
+            boolean readOnly = creation.readOnly() && !(creation.bare() && dropsReadOnlyOfBareRepositories());
             Repository repository = new Repository(creation.id(), creation.storageNamespace().value(),
-                    creation.defaultBranch(), now, creation.readOnly());
+                    creation.defaultBranch(), now, readOnly);
             RepoState repo = new RepoState(repository);
             if (!creation.bare()) {
                 CommitRecord initial = newCommit(List.of(), "", "Repository created", Map.of(), Optional.empty(), now, 1);
@@ -631,6 +638,25 @@ public final class FakeLakeFs implements LakeFs {
                     throw new AuthenticationException("lakeFS fake " + method.getName() + " failed with HTTP 401:"
                             + " error authenticating request; check the access key id and secret" + NOT_RETRIED);
                 });
+    }
+
+    @Override
+    public String version() {
+        enter(LakeFsOperation.VERSION, null);
+        return version;
+    }
+
+    /**
+     * Reports {@code lakeFsVersion} from {@link #version()} and behaves as that lakeFS where the
+     * service depends on it: below 1.11.0, a bare repository is created writable whatever
+     * {@code read_only} asks.
+     */
+    public void setVersion(String lakeFsVersion) {
+        version = Objects.requireNonNull(lakeFsVersion, "lakeFsVersion");
+    }
+
+    private boolean dropsReadOnlyOfBareRepositories() {
+        return LakeFsVersion.parse(version).map(v -> !v.isAtLeast(LakeFsVersion.MINIMUM)).orElse(false);
     }
 
     /** The user every call is made as; empty = lakeFS served calls without a user. */

@@ -21,5 +21,6 @@ public enum LakeFsOperation {
     GET_TAG,
     DELETE_TAG,
     CURRENT_USER,
-    EFFECTIVE_POLICIES
+    EFFECTIVE_POLICIES,
+    VERSION
 }

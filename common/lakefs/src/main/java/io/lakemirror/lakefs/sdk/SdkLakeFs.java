@@ -411,6 +411,19 @@ public final class SdkLakeFs implements LakeFs, AutoCloseable {
         });
     }
 
+    // ---- installation
+
+    @Override
+    public String version() {
+        return call("getLakeFSVersion", "GET /config/version", () -> {
+            String version = internal.getLakeFSVersion().execute().getVersion();
+            if (version == null || version.isBlank()) {
+                throw new IllegalStateException("the answer has no version");
+            }
+            return version.strip();
+        });
+    }
+
     // ---- plumbing
 
     @FunctionalInterface
