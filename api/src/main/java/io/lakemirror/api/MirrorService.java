@@ -92,7 +92,8 @@ public final class MirrorService {
         checkNameFree(target, name);
         MirrorSpec spec = new MirrorSpec(MirrorId.generate(clock.instant()), name, source, region, target, namespace,
                 sourceRepo.defaultBranch(), clock.instant().truncatedTo(ChronoUnit.SECONDS), caller.user().id().value(),
-                Optional.empty());
+                Optional.empty(), Optional.of(new MirrorSpec.SourceIdentity(sourceRepo.creationDate(),
+                        sourceRepo.storageNamespace())));
         db.createMirror(spec);
         LOG.info("{} created mirror {} ({}) in {}", caller, spec.id(), spec.describe(), namespace);
         return MirrorViews.summary(new MirrorRecord(spec, Optional.empty(), Optional.empty()));

@@ -30,16 +30,37 @@ public record MirrorView(MirrorId id, RepositoryId name, RepositoryId sourceRepo
      * @param mirrorHead    where the mirror branch points (empty: not created, or deleted)
      * @param validatedHead the newest head whose files were all found in the mirror's bucket
      * @param commitsBehind commits the sensor sent that the mirror branch does not have yet
-     * @param lagSeconds    time since the source head the mirror lacks was first seen; 0 when in sync
+     * @param lagSeconds    age of the oldest source head the mirror branch lacks: time since the sensor saw the
+     *                      first sequence after the promoted one (an upper bound when the sensor no longer
+     *                      remembers that sequence exactly); 0 when in sync
      * @param missingFiles  the first files of the waiting head not yet in the mirror's bucket
      * @param lastError     the last validator or promoter error, if it is not resolved
+     * @param stallReason   why the branch is stalled: its state is ahead of the source sensor's (frozen by a
+     *                      message the sensor never sent), or it has been behind for longer than
+     *                      {@link MirrorViews#STALL_AFTER}; empty when it is not
      */
     public record BranchView(BranchId id, Optional<CommitId> sourceHead, Optional<CommitId> mirrorHead,
                              Optional<CommitId> validatedHead, long sensedSequence, long validatedSequence,
                              long promotedSequence, long commitsBehind, long lagSeconds, List<String> missingFiles,
-                             Optional<String> lastError) {
+                             Optional<String> lastError, Optional<String> stallReason) {
+
+        /** A view without a stall (tests, callers that predate the stall signal). */
+        public BranchView(BranchId id, Optional<CommitId> sourceHead, Optional<CommitId> mirrorHead,
+                          Optional<CommitId> validatedHead, long sensedSequence, long validatedSequence,
+                          long promotedSequence, long commitsBehind, long lagSeconds, List<String> missingFiles,
+                          Optional<String> lastError) {
+            this(id, sourceHead, mirrorHead, validatedHead, sensedSequence, validatedSequence, promotedSequence,
+                    commitsBehind, lagSeconds, missingFiles, lastError, Optional.empty());
+        }
+
+        /** Whether the branch needs an operator: see {@code stallReason}. */
+        public boolean stalled() {
+            return stallReason.isPresent();
+        }
+
+        /** At the source's head and not stalled. */
         public boolean inSync() {
-            return promotedSequence >= sensedSequence;
+            return promotedSequence >= sensedSequence && !stalled();
         }
     }
 }

@@ -54,7 +54,7 @@ class AlarmMetricsPublicationTest {
     }
 
     @Test
-    void cloudWatch_shouldReceiveOnlyTheThreeAlarmMetricsWithoutDimensions_whilePrometheusKeepsEverySeries() {
+    void cloudWatch_shouldReceiveOnlyTheAlarmMetricsWithoutDimensions_whilePrometheusKeepsEverySeries() {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CompositeMeterRegistry meters = new CompositeMeterRegistry(meterClock, List.of(prometheus));
         meters.config().commonTags("service", "lakemirror");
@@ -86,6 +86,7 @@ class AlarmMetricsPublicationTest {
             assertThat(request.metricData()).containsExactlyInAnyOrder(
                     datum("MirrorLagSeconds", 300, StandardUnit.SECONDS, at),
                     datum("CommitsPending", 4, StandardUnit.COUNT, at),
+                    datum("StalledBranches", 0, StandardUnit.COUNT, at),
                     datum("PromotionsCompleted", 1, StandardUnit.COUNT, at));
         });
     }

@@ -13,12 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Splits one sequence into {@link CommitsDetected} batches that each encode to at most
- * {@code maxMessageBytes}, keeping the parents-first order across batches. The last batch carries
- * the head's record in {@code head_commit} when the head is not among its commits (pipeline.md,
- * "Sensor", step 5). A commit too large for a message of its own travels by claim check: its ID is
+ * {@code maxMessageBytes}, keeping the order of the commits it is given across batches. The last
+ * batch carries the head's record in {@code head_commit} when the head is not among its own commits
+ * (pipeline.md, "Sensor", step 5). A commit too large for a message of its own travels by claim check: its ID is
  * listed in {@code claim_checked} of the batch where it would have been, and the validator reads it
  * from the source lakeFS (step 6).
  *
@@ -83,25 +84,53 @@ final class BatchPlanner {
      * @param headRecord the head's record
      */
     List<Planned> plan(Sequence sequence, List<CommitRecord> commits, CommitRecord headRecord) {
-        if (sequence.head().isEmpty() || !sequence.head().get().equals(headRecord.id())) {
-            throw new IllegalArgumentException("head record " + headRecord.id() + " is not the head of sequence "
-                    + sequence.number() + " (" + sequence.head() + ")");
+        List<Planned> out = new ArrayList<>();
+        Stream stream = stream(sequence, out::add);
+        commits.forEach(stream::add);
+        out.addAll(stream.finish(headRecord));
+        return out;
+    }
+
+    /**
+     * A plan built commit by commit, for a history too long to hold (docs/design/pipeline.md,
+     * "Sensor", long histories): every batch but the last goes to {@code full} as soon as the next
+     * commit does not fit it, so only one batch is held at a time. The same commits in the same order
+     * give the same batches as {@link #plan}.
+     */
+    Stream stream(Sequence sequence, Consumer<Planned> full) {
+        if (sequence.head().isEmpty()) {
+            throw new IllegalArgumentException("sequence " + sequence.number() + " has no head; plan its deletion");
         }
-        // An upper bound of the fixed part: the widest batch number and "false" rather than "true".
-        int base = CommitsDetectedCodec.encodedSize(sequence.batch(Integer.MAX_VALUE, false, List.of(),
-                Optional.empty(), List.of()));
-        List<Batch> batches = new ArrayList<>();
-        Batch current = new Batch(base);
-        batches.add(current);
-        boolean headAmongCommits = false;
-        for (CommitRecord c : commits) {
-            headAmongCommits |= c.id().equals(headRecord.id());
+        return new Stream(sequence, full);
+    }
+
+    /** One sequence being planned; not thread-safe. */
+    final class Stream {
+        private final Sequence sequence;
+        private final Consumer<Planned> full;
+        private final int base;
+        private Batch current;
+        private int index;
+        private boolean headInCurrent;
+        private long commits;
+
+        private Stream(Sequence sequence, Consumer<Planned> full) {
+            this.sequence = sequence;
+            this.full = full;
+            // An upper bound of the fixed part: the widest batch number and "false" rather than "true".
+            this.base = CommitsDetectedCodec.encodedSize(sequence.batch(Integer.MAX_VALUE, false, List.of(),
+                    Optional.empty(), List.of()));
+            this.current = new Batch(base);
+        }
+
+        /** Adds the next commit; a batch it does not fit is finished and handed on. */
+        void add(CommitRecord c) {
+            commits++;
             int size = CommitsDetectedCodec.encodedSize(c);
             boolean claimCheck = base + size > maxMessageBytes;
             int needed = claimCheck ? CLAIM_CHECK_BYTES : size;
             if (current.size + needed > maxMessageBytes && !current.isEmpty()) {
-                current = new Batch(base);
-                batches.add(current);
+                next();
             }
             if (claimCheck) {
                 current.claimChecked.add(c.id());
@@ -109,31 +138,54 @@ final class BatchPlanner {
                 current.commits.add(c);
             }
             current.size += needed;
+            headInCurrent |= c.id().equals(sequence.head().get());
         }
-        Optional<CommitRecord> headCommit = Optional.empty();
-        if (!headAmongCommits) {
-            int size = CommitsDetectedCodec.encodedSize(headRecord);
-            if (base + size > maxMessageBytes) {
-                if (current.size + CLAIM_CHECK_BYTES > maxMessageBytes) {
-                    current = new Batch(base);
-                    batches.add(current);
-                }
-                current.claimChecked.add(headRecord.id());
-            } else {
-                if (current.size + size > maxMessageBytes) {
-                    current = new Batch(base);
-                    batches.add(current);
-                }
-                headCommit = Optional.of(headRecord);
+
+        /** Commits added so far. */
+        long commits() {
+            return commits;
+        }
+
+        /**
+         * The last batch or two: the last carries {@code headRecord} in {@code head_commit} unless the
+         * head is among its own commits (or by claim check when the record is too large).
+         */
+        List<Planned> finish(CommitRecord headRecord) {
+            if (!headRecord.id().equals(sequence.head().get())) {
+                throw new IllegalArgumentException("head record " + headRecord.id() + " is not the head of sequence "
+                        + sequence.number() + " (" + sequence.head() + ")");
             }
+            List<Planned> out = new ArrayList<>();
+            Optional<CommitRecord> headCommit = Optional.empty();
+            if (!headInCurrent) {
+                int size = CommitsDetectedCodec.encodedSize(headRecord);
+                if (base + size > maxMessageBytes) {
+                    if (current.size + CLAIM_CHECK_BYTES > maxMessageBytes) {
+                        out.add(planned(current, false, Optional.empty()));
+                        current = new Batch(base);
+                    }
+                    current.claimChecked.add(headRecord.id());
+                } else {
+                    if (current.size + size > maxMessageBytes) {
+                        out.add(planned(current, false, Optional.empty()));
+                        current = new Batch(base);
+                    }
+                    headCommit = Optional.of(headRecord);
+                }
+            }
+            out.add(planned(current, true, headCommit));
+            return out;
         }
-        List<Planned> out = new ArrayList<>(batches.size());
-        for (int i = 0; i < batches.size(); i++) {
-            boolean last = i == batches.size() - 1;
-            Batch b = batches.get(i);
-            out.add(checked(sequence.batch(i, last, b.commits, last ? headCommit : Optional.empty(), b.claimChecked)));
+
+        private void next() {
+            full.accept(planned(current, false, Optional.empty()));
+            current = new Batch(base);
+            headInCurrent = false;
         }
-        return out;
+
+        private Planned planned(Batch b, boolean last, Optional<CommitRecord> headCommit) {
+            return checked(sequence.batch(index++, last, b.commits, headCommit, b.claimChecked));
+        }
     }
 
     /** A batch and its encoded body, which is what the queue gets. */

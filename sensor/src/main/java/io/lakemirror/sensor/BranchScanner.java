@@ -8,6 +8,7 @@ import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.queue.CommitsQueue.OutgoingMessage;
+import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.store.SensorStateWriter;
@@ -41,6 +42,17 @@ import org.slf4j.LoggerFactory;
  * same mirror. Either way those commits did reach the queue, so the validator still gets every
  * commit; only the byte-identity of a message outside the queue's deduplication window is lost.
  *
+ * <p><b>Long histories</b> ({@link CommitCollector.Collected#streamed()}, the first sync of a long
+ * history) are never held: the intent records the count of the first walk, a second walk plans and
+ * sends the batches as the log lists them (newest first: the validator stores every batch before it
+ * checks the last one's head, so the order inside a sequence does not matter to it), and a third
+ * walk records the commits as sent, page by page, only once every batch is out: a commit recorded
+ * as sent always had its ancestors sent before it, which the collector relies on.
+ *
+ * <p><b>Lag.</b> Each new state carries the sensed times of the branch's earlier sequences that the
+ * destination had not promoted yet ({@link SensorBranchState#unpromotedAfter}), read from the branch
+ * state, so a reader measures lag from the oldest unpromoted sequence, not the newest.
+ *
  * <p>Thread-safe: holds no state between calls.
  */
 final class BranchScanner {
@@ -53,6 +65,8 @@ final class BranchScanner {
     private final OrganizationId organization;
     private final Duration retryIn;
     private final SensorMetrics metrics;
+    /** Messages per {@code send} while streaming: one SQS SendMessageBatch. */
+    private static final int SEND_AT_ONCE = 10;
 
     BranchScanner(SensorStateWriter database, CommitsQueue queue, CommitCollector collector, BatchPlanner planner,
                   OrganizationId organization, Duration retryIn, SensorMetrics metrics) {
@@ -104,18 +118,21 @@ final class BranchScanner {
         long expected = previous.map(SensorBranchState::sequence).orElse(0L);
         long sentBefore = previous.map(SensorBranchState::commitsSent).orElse(0L);
         try {
+            List<SensorBranchState.Sensed> unpromoted = previous.map(p -> p.unpromotedAfter(promoted(mirror, branch)))
+                    .orElse(List.of());
             SensorBranchState intent;
             Plan plan;
+            CommitCollector.Collected collected = null;
             if (head.isEmpty()) {
                 intent = new SensorBranchState(mirror.spec().id(), branch, expected + 1, Optional.empty(), sensedAt,
-                        false, sentBefore);
+                        false, sentBefore, unpromoted);
                 plan = plan(mirror, intent);
             } else {
-                CommitCollector.Collected collected = collector.collect(mirror.spec().id(),
-                        mirror.spec().sourceRepository(), head.get(), mirror.knownHeads());
+                collected = collector.collect(mirror.spec().id(), mirror.spec().sourceRepository(), head.get(),
+                        mirror.knownHeads());
                 intent = new SensorBranchState(mirror.spec().id(), branch, expected + 1, head, sensedAt, false,
-                        sentBefore + collected.commits().size());
-                plan = plan(mirror, intent, collected);
+                        sentBefore + collected.count(), unpromoted);
+                plan = collected.streamed() ? null : plan(mirror, intent, collected);
             }
             mirror.lease().ensureHeld();
             try {
@@ -127,7 +144,7 @@ final class BranchScanner {
                 return BranchResult.lostRace();
             }
             metrics.sequence(head.isEmpty() ? "deletion" : "head");
-            return deliver(mirror, intent, plan);
+            return plan == null ? deliverStreamed(mirror, intent, collected) : deliver(mirror, intent, plan);
         } catch (SourceLease.LostException e) {
             LOG.info("mirror {} ({}) branch {}: {}", mirror.spec().id(), mirror.spec().describe(), branch, e.getMessage());
             return BranchResult.lostRace();
@@ -141,17 +158,19 @@ final class BranchScanner {
     BranchResult resend(MirrorContext mirror, SensorBranchState pending) {
         try {
             Plan plan;
+            CommitCollector.Collected collected = null;
             if (pending.isDeletion()) {
                 plan = plan(mirror, pending);
             } else {
-                plan = plan(mirror, pending, collector.collect(mirror.spec().id(), mirror.spec().sourceRepository(),
-                        pending.head().get(), mirror.knownHeads()));
+                collected = collector.collect(mirror.spec().id(), mirror.spec().sourceRepository(),
+                        pending.head().get(), mirror.knownHeads());
+                plan = collected.streamed() ? null : plan(mirror, pending, collected);
             }
             mirror.lease().ensureHeld();
             metrics.sequence("resend");
             LOG.debug("mirror {} ({}) branch {}: resending sequence {} (found unsent after an interrupted attempt)",
                     mirror.spec().id(), mirror.spec().describe(), pending.branch(), pending.sequence());
-            return deliver(mirror, pending, plan);
+            return plan == null ? deliverStreamed(mirror, pending, collected) : deliver(mirror, pending, plan);
         } catch (SourceLease.LostException e) {
             LOG.info("mirror {} ({}) branch {}: {}", mirror.spec().id(), mirror.spec().describe(), pending.branch(),
                     e.getMessage());
@@ -176,6 +195,70 @@ final class BranchScanner {
                 state.sensedAt(), state.commitsSent());
     }
 
+    /**
+     * The destination's promoted sequence of the branch, as far as this region's replica knows it; 0
+     * when it cannot be read, which only keeps more of the lag history than needed.
+     */
+    private long promoted(MirrorContext mirror, BranchId branch) {
+        try {
+            return database.getBranchState(mirror.spec().id(), branch).map(BranchState::promotedSequence).orElse(0L);
+        } catch (RuntimeException e) {
+            LOG.debug("mirror {} branch {}: the promoted sequence could not be read ({}); the lag history keeps every"
+                    + " sequence it can", mirror.spec().id(), branch, e.getMessage());
+            return 0;
+        }
+    }
+
+    /**
+     * Sends a sequence too long to hold (see the class comment): batches go out as the second walk
+     * plans them, ten at a time, and the commits are recorded as sent by a third walk once all are out.
+     */
+    private BranchResult deliverStreamed(MirrorContext mirror, SensorBranchState intent,
+                                         CommitCollector.Collected counted) {
+        MirrorSpec spec = mirror.spec();
+        CommitId head = intent.head().orElseThrow();
+        List<OutgoingMessage> outgoing = new ArrayList<>(SEND_AT_ONCE);
+        int[] messages = {0};
+        int[] claimChecked = {0};
+        long[] records = {0};
+        java.util.function.Consumer<BatchPlanner.Planned> send = p -> {
+            outgoing.add(new OutgoingMessage(p.message().groupId(), p.message().deduplicationId(), p.body()));
+            messages[0]++;
+            records[0] += p.message().commits().size();
+            claimChecked[0] += p.message().claimChecked().size();
+            if (outgoing.size() == SEND_AT_ONCE) {
+                mirror.lease().ensureHeld();
+                queue.send(spec.destinationRegion(), List.copyOf(outgoing));
+                outgoing.clear();
+            }
+        };
+        BatchPlanner.Stream stream = planner.stream(sequence(spec, intent), send);
+        long streamed = collector.stream(spec.id(), spec.sourceRepository(), head, stream::add);
+        stream.finish(counted.head()).forEach(send);
+        if (!outgoing.isEmpty()) {
+            mirror.lease().ensureHeld();
+            queue.send(spec.destinationRegion(), List.copyOf(outgoing));
+        }
+        long[] recorded = {0};
+        collector.streamIds(spec.id(), spec.sourceRepository(), head, ids -> {
+            database.recordSentCommits(spec.id(), ids);
+            recorded[0] += ids.size();
+        });
+        try {
+            database.putSensorBranchState(intent.asSent(), intent.sequence());
+        } catch (StaleWriteException e) {
+            LOG.debug("mirror {} ({}) branch {}: sequence {} was sent, but another sensor has moved the branch on ({})",
+                    spec.id(), spec.describe(), intent.branch(), intent.sequence(), e.getMessage());
+            return BranchResult.lostRace();
+        }
+        LOG.info("mirror {} ({}) branch {}: sent sequence {} head {} streamed from a long history in {} message(s):"
+                        + " {} commit(s) ({} counted first), {} claim-checked, {} recorded as sent", spec.id(),
+                spec.describe(), intent.branch(), intent.sequence(), head, messages[0], streamed, counted.count(),
+                claimChecked[0], recorded[0]);
+        return BranchResult.sent(intent.asSent(), messages[0], (int) Math.min(Integer.MAX_VALUE, records[0]),
+                claimChecked[0]);
+    }
+
     private BranchResult deliver(MirrorContext mirror, SensorBranchState intent, Plan plan) {
         MirrorSpec spec = mirror.spec();
         List<OutgoingMessage> outgoing = new ArrayList<>(plan.batches().size());
@@ -186,8 +269,7 @@ final class BranchScanner {
         if (!plan.newCommits().isEmpty()) {
             database.recordSentCommits(spec.id(), plan.newCommits());
         }
-        SensorBranchState done = new SensorBranchState(intent.mirrorId(), intent.branch(), intent.sequence(),
-                intent.head(), intent.sensedAt(), true, intent.commitsSent());
+        SensorBranchState done = intent.asSent();
         try {
             database.putSensorBranchState(done, intent.sequence());
         } catch (StaleWriteException e) {

@@ -65,24 +65,37 @@ public final class CommitSensor implements Component {
     private final ThreadPoolExecutor mirrorPool;
     private final ThreadPoolExecutor branchPool;
     private final SensorCycle cycle;
+    private final MirrorScanner mirrors;
     private final ReentrantLock cycleLock = new ReentrantLock();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public CommitSensor(SensorSettings settings, LakeFs lakeFs, SensorStateWriter database, CommitsQueue queue,
                         Clock clock, MeterRegistry meters) {
+        this(settings, lakeFs, database, queue, clock, meters, CommitCollector.DEFAULT_IN_MEMORY_LIMIT);
+    }
+
+    /** As the public constructor, streaming every sequence of more than {@code inMemoryCommits} new commits (tests). */
+    CommitSensor(SensorSettings settings, LakeFs lakeFs, SensorStateWriter database, CommitsQueue queue,
+                 Clock clock, MeterRegistry meters, int inMemoryCommits) {
         this.settings = settings;
         SensorMetrics metrics = new SensorMetrics(meters);
         this.scheduler = new ScheduledThreadPoolExecutor(1, threads("lakemirror-sensor-scheduler", false));
         this.mirrorPool = fixedPool(settings.concurrencyLimit(), "lakemirror-sensor-mirror-");
         this.branchPool = fixedPool(settings.concurrencyLimit(), "lakemirror-sensor-branch-");
-        CommitCollector collector = new CommitCollector(lakeFs, database, settings.logCommitPageSize());
+        CommitCollector collector = new CommitCollector(lakeFs, database, settings.logCommitPageSize(),
+                inMemoryCommits);
         BatchPlanner planner = new BatchPlanner(settings.maxMessageBytes());
         BranchScanner branches = new BranchScanner(database, queue, collector, planner, settings.organizationId(),
                 settings.interval(), metrics);
-        MirrorScanner mirrors = new MirrorScanner(lakeFs, database, branches, branchPool, settings, clock, metrics,
+        this.mirrors = new MirrorScanner(lakeFs, database, branches, branchPool, settings, clock, metrics,
                 this::isRunning);
         this.cycle = new SensorCycle(database, mirrors, mirrorPool, settings, clock, metrics, this::isRunning);
+    }
+
+    /** Mirrors the scanner keeps bookkeeping for (tests of its bound). */
+    int rememberedMirrors() {
+        return mirrors.remembered();
     }
 
     private static ThreadPoolExecutor fixedPool(int size, String prefix) {

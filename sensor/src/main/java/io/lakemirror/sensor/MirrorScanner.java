@@ -10,6 +10,7 @@ import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.Page;
 import io.lakemirror.lakefs.PageRequest;
+import io.lakemirror.lakefs.Repository;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.store.SensorStateWriter;
@@ -54,10 +55,37 @@ final class MirrorScanner {
     private final Clock clock;
     private final SensorMetrics metrics;
     private final BooleanSupplier running;
-    /** What was last written by {@code recordScan} for each mirror, to skip writes that change nothing. */
+    /**
+     * What was last written by {@code recordScan} for each mirror, to skip writes that change nothing;
+     * pruned to the mirrors this sensor still scans ({@link #retainOnly}).
+     */
     private final Map<MirrorId, RecordedScan> recorded = new ConcurrentHashMap<>();
+    /** When each mirror's source repository was last found to be the one its spec names; pruned likewise. */
+    private final Map<MirrorId, Instant> sourceVerified = new ConcurrentHashMap<>();
 
     private record RecordedScan(Instant at, Optional<String> error) {
+    }
+
+    /** Thrown when the source repository is not the one the mirror follows: it was deleted and recreated. */
+    static final class SourceReplacedException extends io.lakemirror.domain.NonRetryableException {
+        private static final long serialVersionUID = 1L;
+
+        SourceReplacedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Forgets what this scanner remembers of mirrors it no longer scans (deleted, or moved to another sensor). */
+    void retainOnly(java.util.Set<MirrorId> mirrors) {
+        recorded.keySet().retainAll(mirrors);
+        sourceVerified.keySet().retainAll(mirrors);
+    }
+
+    /** Mirrors this scanner remembers something of, for tests of the bound. */
+    int remembered() {
+        java.util.Set<MirrorId> all = new java.util.HashSet<>(recorded.keySet());
+        all.addAll(sourceVerified.keySet());
+        return all.size();
     }
 
     MirrorScanner(LakeFs lakeFs, SensorStateWriter database, BranchScanner branches, Executor branchExecutor,
@@ -115,6 +143,10 @@ final class MirrorScanner {
         metrics.failure("mirror", retryable);
         String next = "; its branches stay as they are and the source is scanned again next cycle in "
                 + settings.interval();
+        if (e instanceof SourceReplacedException) {
+            LOG.warn("mirror {} ({}): {}", spec.id(), spec.describe(), e.getMessage());
+            return e.getMessage();
+        }
         if (e instanceof NotFoundException) {
             String error = "source repository " + spec.sourceRepository() + " was not found on the lakeFS of "
                     + spec.sourceRegion() + " (" + e.getMessage() + ")";
@@ -137,6 +169,9 @@ final class MirrorScanner {
         database.listSensorBranchStates(spec.id()).forEach(s -> states.put(s.branch(), s));
 
         List<Task> resends = new ArrayList<>();
+        if (states.values().stream().anyMatch(st -> !st.sent())) {
+            verifySource(spec, true);
+        }
         for (SensorBranchState s : states.values()) {
             if (!s.sent()) {
                 LOG.trace("mirror {} branch {}: resend sequence {} first (its state says it was never fully sent)",
@@ -185,8 +220,42 @@ final class MirrorScanner {
                         Optional.of(s), sensedAt)));
             }
         }
+        // Before anything is announced: a recreated source must not feed its unrelated history to the mirror.
+        verifySource(spec, !changes.isEmpty());
         results.addAll(runAll(spec, changes));
         return summarize(spec, listed.size(), resends.size() + changes.size(), results);
+    }
+
+    /**
+     * Checks that the source repository is still the one the mirror was created for (same creation
+     * date and storage namespace as the spec's source identity): before any sequence is announced
+     * ({@code now}), and otherwise once every {@link SensorSettings#scanRecordInterval()}. A spec
+     * without identity (created before it was recorded) is not checked.
+     *
+     * @throws SourceReplacedException when the repository was deleted and recreated under the same name
+     */
+    private void verifySource(MirrorSpec spec, boolean now) {
+        if (spec.sourceIdentity().isEmpty()) {
+            return;
+        }
+        Instant at = clock.instant();
+        Instant last = sourceVerified.get(spec.id());
+        if (!now && last != null && at.isBefore(last.plus(settings.scanRecordInterval()))) {
+            return;
+        }
+        MirrorSpec.SourceIdentity expected = spec.sourceIdentity().get();
+        Repository source = lakeFs.getRepository(spec.sourceRepository());
+        MirrorSpec.SourceIdentity actual = new MirrorSpec.SourceIdentity(source.creationDate(), source.storageNamespace());
+        if (!actual.equals(expected)) {
+            sourceVerified.remove(spec.id());
+            metrics.sourceReplaced();
+            throw new SourceReplacedException("source repository " + spec.sourceRepository() + " on the lakeFS of "
+                    + spec.sourceRegion() + " is not the repository this mirror follows: it was " + expected
+                    + ", it is now " + actual + " (deleted and recreated under the same name). Mirroring stopped:"
+                    + " nothing of the new repository's history is sent. Delete this mirror, and create a new one to"
+                    + " mirror the new repository");
+        }
+        sourceVerified.put(spec.id(), at);
     }
 
     private List<Branch> listBranches(MirrorSpec spec) {

@@ -104,6 +104,7 @@ final class SensorCycle {
                     + " in {}", settings.owner(), e.getMessage(), specs.size(), settings.interval());
         }
         leases.keySet().retainAll(mine);
+        scanner.retainOnly(mine);
 
         List<MirrorScanReport> reports = new ArrayList<>();
         try {

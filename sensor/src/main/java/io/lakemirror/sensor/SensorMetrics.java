@@ -17,7 +17,9 @@ import java.time.Duration;
  *   <li>{@code messages.sent}, {@code commits.sent}, {@code commits.claim_checked} (counters);</li>
  *   <li>{@code failures} (counter, tags {@code stage}: mirror, branch; {@code retryable}) — scans that
  *       failed and are retried next cycle;</li>
- *   <li>{@code races.lost} (counter) — sequences another sensor wrote first, or leases lost mid-scan.</li>
+ *   <li>{@code races.lost} (counter) — sequences another sensor wrote first, or leases lost mid-scan;</li>
+ *   <li>{@code sources.replaced} (counter) — scans stopped because the source repository was deleted and
+ *       recreated under the same name.</li>
  * </ul>
  */
 final class SensorMetrics {
@@ -80,6 +82,12 @@ final class SensorMetrics {
 
     void sequence(String kind) {
         Counter.builder(PREFIX + "sequences").description("Sequences announced").tag("kind", kind)
+                .register(registry).increment();
+    }
+
+    void sourceReplaced() {
+        Counter.builder(PREFIX + "sources.replaced")
+                .description("Scans stopped because the source repository was recreated under the same name")
                 .register(registry).increment();
     }
 

@@ -71,6 +71,45 @@ class CommitCollectorTest {
     }
 
     @Test
+    void collect_shouldOnlyCountALongHistory_andStreamItAgain_newestFirst_withoutHoldingIt() {
+        for (int i = 0; i < 40; i++) {
+            world.commit(MAIN, "c" + i);
+        }
+        CommitId head = world.lakeFs.head(REPO, MAIN);
+        CommitCollector limited = new CommitCollector(world.lakeFs, world.database, 10, 5);
+
+        CommitCollector.Collected counted = limited.collect(MIRROR, REPO, head, new ConcurrentHashMap<>());
+        List<CommitRecord> streamed = new ArrayList<>();
+        long count = limited.stream(MIRROR, REPO, head, streamed::add);
+        List<List<CommitId>> idPages = new ArrayList<>();
+        limited.streamIds(MIRROR, REPO, head, idPages::add);
+
+        assertThat(counted.streamed()).isTrue();
+        assertThat(counted.commits()).as("nothing held").isEmpty();
+        assertThat(counted.count()).isEqualTo(41);
+        assertThat(counted.head().id()).isEqualTo(head);
+        assertThat(counted.headIsNew()).isTrue();
+        assertThat(count).isEqualTo(41);
+        assertThat(streamed.get(0).id()).as("the log's order: the head first").isEqualTo(head);
+        assertThat(streamed.get(40).parents()).isEmpty();
+        assertThat(idPages).hasSize(5);
+        assertThat(idPages.stream().mapToInt(List::size).sum()).isEqualTo(41);
+    }
+
+    @Test
+    void fingerprints_shouldTellListedCommitsApart_evenWithSharedPrefixes() {
+        CommitCollector.Fingerprints listed = new CommitCollector.Fingerprints();
+        for (int n = 0; n < 5_000; n++) {
+            listed.add(io.lakemirror.store.StoreFixtures.commitId(n));
+        }
+
+        assertThat(listed.size()).isEqualTo(5_000);
+        assertThat(listed.contains(io.lakemirror.store.StoreFixtures.commitId(4_999))).isTrue();
+        assertThat(listed.contains(io.lakemirror.store.StoreFixtures.commitId(5_000))).isFalse();
+        assertThat(listed.contains(CommitId.of("f".repeat(64)))).isFalse();
+    }
+
+    @Test
     void collect_shouldNotReadTheLog_whenTheHeadWasSent() {
         CommitRecord c1 = world.commit(MAIN, "c1");
         markSent(List.of(c1));

@@ -75,6 +75,35 @@ class CommitSensorFailureTest {
     }
 
     @Test
+    void runOnce_shouldStopWithAClearStatus_whenTheSourceRepositoryWasDeletedAndRecreated() throws Exception {
+        io.lakemirror.lakefs.Repository original = world.lakeFs.createRepository(HEALTHY);
+        io.lakemirror.store.MirrorSpec spec = new io.lakemirror.store.MirrorSpec(HEALTHY_MIRROR,
+                io.lakemirror.domain.RepositoryId.of("mirror-healthy"), HEALTHY, SensorWorld.SOURCE,
+                SensorWorld.DESTINATION, io.lakemirror.domain.StorageNamespace.of("s3://bucket-eu/healthy"), MAIN,
+                SensorWorld.T0, "admin", Optional.empty(), Optional.of(new io.lakemirror.store.MirrorSpec.SourceIdentity(
+                        original.creationDate(), original.storageNamespace())));
+        world.store.createMirror(spec);
+        world.store.putStatus(new io.lakemirror.store.MirrorStatus(HEALTHY_MIRROR,
+                io.lakemirror.store.MirrorState.ACTIVE, "", SensorWorld.T0), java.util.Set.of(), true);
+        CommitSensor sensor = world.sensor();
+        sensor.runOnce();
+        long before = messagesOf(HEALTHY_MIRROR);
+        world.lakeFs.removeRepository(HEALTHY);
+        world.clock.advance(java.time.Duration.ofMinutes(5));
+        world.lakeFs.createRepository(HEALTHY);
+        world.lakeFs.commit(HEALTHY, MAIN, "unrelated history");
+
+        CycleReport report = sensor.runOnce();
+
+        assertThat(report.mirrorsFailed()).isEqualTo(1);
+        assertThat(messagesOf(HEALTHY_MIRROR)).as("nothing of the new repository is sent").isEqualTo(before);
+        assertThat(world.sourceStatus(HEALTHY_MIRROR).lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("is not the repository this mirror follows").contains("deleted and recreated")
+                .contains("Mirroring stopped").contains("Delete this mirror"));
+        assertThat(world.counter("lakemirror.sensor.sources.replaced")).isEqualTo(1);
+    }
+
+    @Test
     void runOnce_shouldAnnounceTheOtherBranchesAndRetryTheFailedOne_whenOneBranchLogFails() throws Exception {
         world.lakeFs.createRepository(SensorWorld.REPO);
         world.activeMirror(SensorWorld.MIRROR, SensorWorld.REPO);

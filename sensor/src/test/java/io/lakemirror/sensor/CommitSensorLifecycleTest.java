@@ -80,6 +80,23 @@ class CommitSensorLifecycleTest {
     }
 
     @Test
+    void runOnce_shouldForgetTheBookkeepingOfMirrorsItNoLongerScans() throws Exception {
+        io.lakemirror.domain.RepositoryId other = io.lakemirror.domain.RepositoryId.of("other-repo");
+        world.lakeFs.createRepository(other);
+        io.lakemirror.domain.MirrorId second = io.lakemirror.domain.MirrorId.of("m2");
+        world.activeMirror(second, other);
+        CommitSensor sensor = world.sensor();
+        sensor.runOnce();
+        int both = sensor.rememberedMirrors();
+
+        world.store.deleteMirror(second);
+        sensor.runOnce();
+
+        assertThat(both).isEqualTo(2);
+        assertThat(sensor.rememberedMirrors()).isEqualTo(1);
+    }
+
+    @Test
     void runOnce_shouldCountScansMessagesAndCommits_inTheMeterRegistry() throws Exception {
         world.commit(MAIN, "c1");
         world.commit(MAIN, "c2");

@@ -48,6 +48,43 @@ class CommitSensorScaleTest {
     }
 
     @Test
+    void runOnce_shouldStreamAFirstSyncTooLongToHold_sendingEveryCommitOnceAndRecordingThemSent() throws Exception {
+        List<CommitRecord> history = new ArrayList<>();
+        history.add(world.lakeFs.getCommit(REPO, MAIN.asRef()));
+        for (int i = 0; i < 120; i++) {
+            history.add(world.commit(MAIN, CommitSpec.message("c" + i).metadata(Map.of("payload", "p".repeat(3000)))));
+        }
+        CommitSensor sensor = new CommitSensor(world.settings("sensor-a").withMaxMessageBytes(64 * 1024),
+                world.lakeFs, world.database, world.queue, world.clock, world.meters, 50);
+
+        CycleReport first = sensor.runOnce();
+        CommitRecord next = world.commit(MAIN, "after the first sync");
+        sensor.runOnce();
+        sensor.close();
+
+        List<CommitsDetected> batches = world.messages(MAIN);
+        List<CommitsDetected> firstSync = batches.stream().filter(m -> m.sequence() == 1).toList();
+        assertThat(firstSync.size()).isGreaterThan(4);
+        assertThat(firstSync).extracting(CommitsDetected::batch)
+                .containsExactlyElementsOf(IntStream.range(0, firstSync.size()).boxed().toList());
+        assertThat(firstSync).filteredOn(CommitsDetected::lastBatch).hasSize(1);
+        CommitsDetected last = firstSync.get(firstSync.size() - 1);
+        assertThat(last.lastBatch()).isTrue();
+        assertThat(last.headRecord()).as("the head travels with the last batch").contains(history.get(120));
+        assertThat(last.commitsSent()).isEqualTo(121);
+        assertThat(firstSync.stream().flatMap(m -> m.commits().stream()).map(CommitRecord::id))
+                .containsExactlyInAnyOrderElementsOf(history.stream().map(CommitRecord::id).toList());
+        assertThat(firstSync).allSatisfy(m -> assertThat(world.bodies().get(batches.indexOf(m))
+                .getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(64 * 1024));
+        assertThat(world.store.findSentCommits(SensorWorld.MIRROR, history.stream().map(CommitRecord::id).toList()))
+                .hasSize(121);
+        assertThat(world.state(MAIN).sent()).isTrue();
+        assertThat(first.commitsSent()).isEqualTo(121);
+        assertThat(batches.stream().filter(m -> m.sequence() == 2).flatMap(m -> m.commits().stream()))
+                .as("then only what is new").containsExactly(next);
+    }
+
+    @Test
     void runOnce_shouldSplitASequenceIntoBatchesUnder256KiBKeepingParentsFirst_whenItIsLarge() throws Exception {
         List<CommitRecord> history = new ArrayList<>();
         history.add(world.lakeFs.getCommit(REPO, MAIN.asRef()));

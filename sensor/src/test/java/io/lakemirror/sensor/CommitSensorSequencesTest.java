@@ -89,11 +89,48 @@ class CommitSensorSequencesTest {
         assertThat(messages.get(1).commits()).containsExactly(c3, c4);
         assertThat(messages.get(1).commitsSent()).isEqualTo(5);
         assertThat(world.state(MAIN)).isEqualTo(new SensorBranchState(MIRROR, MAIN, 2, Optional.of(c4.id()),
-                messages.get(1).sensedAt(), true, 5));
+                messages.get(1).sensedAt(), true, 5, List.of(new SensorBranchState.Sensed(1, first.sensedAt()))));
         assertThat(second.commitsSent()).isEqualTo(2);
         assertThat(third.branchesChanged()).isZero();
         assertThat(world.queue.attempts().get(0)).extracting(OutgoingMessage::deduplicationId)
                 .containsExactly("m1/main/1/0");
+    }
+
+    @Test
+    void runOnce_shouldRememberWhenUnpromotedSequencesWereSensed_soLagCountsFromTheOldest() throws Exception {
+        CommitSensor sensor = world.sensor();
+        List<java.time.Instant> sensed = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            world.commit(MAIN, "c" + i);
+            world.clock.advance(java.time.Duration.ofSeconds(10));
+            sensor.runOnce();
+            sensed.add(world.state(MAIN).sensedAt());
+        }
+        SensorBranchState stuck = world.state(MAIN);
+        // The destination promotes sequence 2; the next sequence keeps only what is still unpromoted.
+        promoteUpTo(2);
+        world.commit(MAIN, "c5");
+        sensor.runOnce();
+        SensorBranchState fifth = world.state(MAIN);
+        promoteUpTo(5);
+        world.commit(MAIN, "c6");
+        sensor.runOnce();
+
+        assertThat(stuck.sequence()).isEqualTo(4);
+        assertThat(stuck.unpromoted()).extracting(SensorBranchState.Sensed::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(stuck.sensedAtOrBefore(1)).as("lag of the oldest unpromoted sequence").contains(sensed.get(0));
+        assertThat(fifth.unpromoted()).extracting(SensorBranchState.Sensed::sequence).containsExactly(3L, 4L);
+        assertThat(fifth.sensedAtOrBefore(3)).contains(sensed.get(2));
+        assertThat(world.state(MAIN).unpromoted()).as("everything before it promoted").isEmpty();
+    }
+
+    private void promoteUpTo(long sequence) {
+        world.store.recordValidated(MIRROR, MAIN, new io.lakemirror.store.BranchState.Validated(sequence,
+                world.state(MAIN).head(), SensorWorld.T0, SensorWorld.T0, sequence));
+        world.store.claimPromotion(MIRROR, MAIN, new io.lakemirror.store.BranchState.PromotionLease(sequence, "p",
+                world.clock.instant().plusSeconds(60)), world.clock.instant());
+        world.store.recordPromoted(MIRROR, MAIN, new io.lakemirror.store.BranchState.Promoted(sequence,
+                world.state(MAIN).head(), world.clock.instant(), sequence), "p");
     }
 
     @Test

@@ -72,4 +72,19 @@ final class RecordingQueue implements CommitsQueue {
     public long approximateDepth() {
         return delegate.approximateDepth();
     }
+
+    @Override
+    public void extendVisibility(ReceivedMessage message, Duration visibility) {
+        delegate.extendVisibility(message, visibility);
+    }
+
+    @Override
+    public Duration visibilityTimeout() {
+        return delegate.visibilityTimeout();
+    }
+
+    @Override
+    public java.util.OptionalInt maxReceiveCount() {
+        return delegate.maxReceiveCount();
+    }
 }

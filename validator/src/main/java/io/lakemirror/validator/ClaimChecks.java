@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Resolves the claim-checked commits of a message: records already in the refstore (a redelivery)
- * are reused; the others are read from the source lakeFS and accepted only when their fields hash
+ * are reused when they hash to their ID; the others are read from the source lakeFS and accepted only when their fields hash
  * to the requested ID, so a mirror never stores a record that is not the source's commit.
  */
 final class ClaimChecks {
@@ -38,7 +38,9 @@ final class ClaimChecks {
         List<CommitRecord> records = new ArrayList<>(ids.size());
         for (CommitId id : ids) {
             Refstore.StoredCommit known = stored.get(id);
-            records.add(known != null ? known.commit() : fetch(mirror, id));
+            // A stored copy is reused only when it still hashes to its ID; otherwise the source's is read.
+            boolean usable = known != null && CommitIds.of(known.commit()).equals(id);
+            records.add(usable ? known.commit() : fetch(mirror, id));
         }
         return records;
     }

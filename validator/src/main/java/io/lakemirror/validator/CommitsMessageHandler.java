@@ -7,6 +7,7 @@ import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.ReplicationException;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
 import io.lakemirror.messages.MalformedMessageException;
@@ -16,6 +17,7 @@ import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.Refstore;
+import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.store.ValidatedStateWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,13 +37,23 @@ import org.slf4j.LoggerFactory;
  *       for a few receives first. A message of another organization or region, or one naming a
  *       different source than its mirror, is dead-lettered at once (specs never change). An unknown
  *       mirror is retried for a few receives, since the mirrors table may replicate the spec a moment
- *       after the message; a mirror being deleted is dead-lettered at once.</li>
+ *       after the message. A message for a mirror being deleted is completed: nothing is wrong with
+ *       it, it is simply not needed any more.</li>
+ *   <li><b>Verified input.</b> Nothing a message says is trusted as sent. Every commit record it
+ *       carries must hash to its ID. Its sequence must be one the source sensor recorded for the
+ *       branch: a sequence above the sensor's latest is retried a few receives (the sensor state may
+ *       replicate a moment after the message) and then dead-lettered, so a huge forged sequence never
+ *       reaches the branch state; at the sensor's latest sequence the head must be the one the sensor
+ *       recorded; an older sequence's head is confirmed with the source lakeFS before it is admitted
+ *       ({@link Provenance}). A rejected message is dead-lettered with the reason, which also goes to
+ *       the branch state's validator error when the branch is one the sensor knows.</li>
  *   <li><b>Records.</b> The commit records it carries, and the claim-checked ones read from the
  *       source lakeFS and verified against their IDs, go to the refstore. A batch before the last is
  *       then done.</li>
- *   <li><b>Head.</b> On the last batch, a deletion is admitted at once; otherwise {@link HeadAdmission}
- *       checks the head. Missing files hide the message on the missing-files ladder; failures on the
- *       error ladder (a corrupt file is a failure naming its key).</li>
+ *   <li><b>Head.</b> On the last batch, a deletion at the sensor's latest sequence is admitted at once
+ *       (an older one is superseded: the newer sequence decides the branch); otherwise
+ *       {@link HeadAdmission} checks the head. Missing files hide the message on the missing-files
+ *       ladder; failures on the error ladder (a corrupt file is a failure naming its key).</li>
  *   <li><b>Receive budget.</b> Before the queue's redrive policy would move a message silently, the
  *       handler acts itself: a waiting (or failing) sequence is left to the re-check pass, which finds
  *       it in the branch state, and its message is deleted; a message that could not even be stored
@@ -86,13 +98,20 @@ final class CommitsMessageHandler {
     Outcome handle(ReceivedMessage message) {
         Outcome outcome = metrics.messageDuration().record(() -> {
             Attempt attempt = new Attempt(message);
+            Outcome decided;
             try {
-                return decide(attempt);
+                decided = decide(attempt);
+            } catch (RejectedException e) {
+                decided = new Outcome.DeadLetter(e.kind(), e.getMessage());
             } catch (ClaimChecks.UnverifiableCommitException e) {
-                return poisonUnlessRetriesLeft(message, Outcome.PoisonKind.UNVERIFIABLE_COMMIT, e.getMessage());
+                decided = poisonUnlessRetriesLeft(message, Outcome.PoisonKind.UNVERIFIABLE_COMMIT, e.getMessage());
             } catch (RuntimeException e) {
                 return failed(attempt, e);
             }
+            if (decided instanceof Outcome.DeadLetter d && attempt.decoded != null && attempt.branchKnown) {
+                recordError(attempt.decoded, "rejected, its message goes to the dead-letter queue: " + d.reason());
+            }
+            return decided;
         });
         metrics.processed(outcome);
         if (outcome instanceof Outcome.DeadLetter d) {
@@ -109,6 +128,8 @@ final class CommitsMessageHandler {
     private static final class Attempt {
         final ReceivedMessage message;
         CommitsDetected decoded;
+        /** Whether the sensor has a state for the message's branch (a rejection is then shown on it). */
+        boolean branchKnown;
         HeadAdmission.Candidate candidate;
 
         Attempt(ReceivedMessage message) {
@@ -147,6 +168,22 @@ final class CommitsMessageHandler {
             return unfit.get();
         }
 
+        Optional<SensorBranchState> sensed = mirrors.getSensorBranchState(m.mirrorId(), m.branch());
+        attempt.branchKnown = sensed.isPresent();
+        verifyCarried(m);
+        if (sensed.isEmpty() || sensed.get().sequence() < m.sequence()) {
+            return poisonUnlessRetriesLeft(message, Outcome.PoisonKind.UNSENSED_SEQUENCE, m + ": the source sensor"
+                    + " never recorded sequence " + m.sequence() + " for this branch ("
+                    + sensed.map(st -> "its latest is " + st.sequence()).orElse("it has no state for the branch")
+                    + "); it is not admitted, so a forged sequence cannot freeze the branch");
+        }
+        boolean latest = sensed.get().sequence() == m.sequence();
+        if (latest && !sensed.get().head().equals(m.head())) {
+            throw new RejectedException(Outcome.PoisonKind.FORGED_HEAD, m + ": the source sensor recorded "
+                    + sensed.get().head().map(h -> "head " + h).orElse("a deletion") + " for sequence " + m.sequence()
+                    + ", not " + m.head().map(h -> "head " + h).orElse("a deletion") + "; it is not admitted");
+        }
+
         List<CommitRecord> records = new ArrayList<>(m.commits());
         m.headCommit().ifPresent(records::add);
         records.addAll(claimChecks.resolve(spec, m.claimChecked()));
@@ -158,12 +195,17 @@ final class CommitsMessageHandler {
                     + records.size() + " commit record(s) stored");
         }
         if (m.isDeletion()) {
+            if (!latest) {
+                metrics.superseded();
+                return new Outcome.Completed("deletion superseded by sequence " + sensed.get().sequence()
+                        + ", which decides the branch: not admitted");
+            }
             boolean recorded = admission.admitDeletion(spec, m.branch(), m.sequence(), m.sensedAt(), m.commitsSent());
             return new Outcome.Completed(recorded ? "deletion validated" : "deletion validated already");
         }
         CommitRecord head = headRecord(m, records, spec);
         attempt.candidate = new HeadAdmission.Candidate(spec, m.branch(), m.sequence(), head, m.sensedAt(),
-                m.commitsSent());
+                m.commitsSent(), latest);
         HeadAdmission.Result result = admission.admit(attempt.candidate, false);
         if (result instanceof HeadAdmission.Waiting) {
             onWaiting.accept(attempt.candidate);
@@ -171,12 +213,27 @@ final class CommitsMessageHandler {
         return afterCheck(message, result);
     }
 
+    /** Every commit record the message carries must hash to its ID: one that does not was altered on its way. */
+    private static void verifyCarried(CommitsDetected m) {
+        List<CommitRecord> carried = new ArrayList<>(m.commits());
+        m.headCommit().ifPresent(carried::add);
+        for (CommitRecord c : carried) {
+            CommitId computed = CommitIds.of(c);
+            if (!computed.equals(c.id())) {
+                throw new RejectedException(Outcome.PoisonKind.TAMPERED_RECORD, m + ": commit record " + c.id()
+                        + " hashes to " + computed + ", not to its ID, so it is not the source's commit; nothing of"
+                        + " the message is stored");
+            }
+        }
+    }
+
     private Optional<Outcome> unfitMirror(CommitsDetected m, MirrorRecord record) {
         MirrorSpec spec = record.spec();
         MirrorState state = record.state();
         if (spec.isDeleteRequested() || state == MirrorState.DELETING || state == MirrorState.DELETED) {
-            return Optional.of(new Outcome.DeadLetter(Outcome.PoisonKind.DELETED_MIRROR, "mirror " + spec.id() + " ("
-                    + spec.describe() + ") is being deleted (" + state + "): " + m + " is not needed"));
+            metrics.forDeletedMirror();
+            return Optional.of(new Outcome.Completed("mirror " + spec.id() + " (" + spec.describe()
+                    + ") is being deleted (" + state + "): " + m + " is not needed"));
         }
         if (!spec.destinationRegion().equals(region)) {
             return Optional.of(new Outcome.DeadLetter(Outcome.PoisonKind.WRONG_REGION, "mirror " + spec.id() + " ("
@@ -223,7 +280,7 @@ final class CommitsMessageHandler {
         metrics.failure(e);
         ReceivedMessage message = attempt.message;
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (attempt.decoded != null) {
+        if (attempt.decoded != null && attempt.branchKnown) {
             recordError(attempt.decoded, reason);
         }
         boolean lastReceive = message.receiveCount() >= options.lastOwnReceive();

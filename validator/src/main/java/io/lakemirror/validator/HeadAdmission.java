@@ -24,25 +24,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every write is conditional on the sequence: a {@link StaleWriteException} means a newer or
  * equal sequence was validated meanwhile, which is success for this one.
+ *
+ * <p>Two rules come before the files. A head without metarange is admitted only when it is a
+ * repository's initial commit, the one commit lakeFS itself writes without one (docs/design/pipeline.md,
+ * "Verified input"); any other is {@link RejectedException rejected}. And a head the sensor state
+ * does not vouch for (its sequence is older than the sensor's latest) is confirmed with the source
+ * lakeFS ({@link Provenance}) before it is recorded as validated.
  */
 final class HeadAdmission {
     private static final Logger LOG = LoggerFactory.getLogger(HeadAdmission.class);
+    /** The message lakeFS gives a repository's first commit ({@code graveler.FirstCommitMsg}). */
+    static final String INITIAL_COMMIT_MESSAGE = "Repository created";
 
     private final ValidatedStateWriter mirrors;
     private final HeadChecker checker;
+    private final Provenance provenance;
     private final ValidatorMetrics metrics;
     private final Clock clock;
 
-    HeadAdmission(ValidatedStateWriter mirrors, HeadChecker checker, ValidatorMetrics metrics, Clock clock) {
+    HeadAdmission(ValidatedStateWriter mirrors, HeadChecker checker, Provenance provenance, ValidatorMetrics metrics,
+                  Clock clock) {
         this.mirrors = mirrors;
         this.checker = checker;
+        this.provenance = provenance;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** A sequence whose head is to be checked. */
+    /**
+     * A sequence whose head is to be checked.
+     *
+     * @param sensorConfirmed whether the sensor state names this head at this sequence; when not (an older
+     *                        sequence's message), the source lakeFS confirms the head before it is admitted
+     */
     record Candidate(MirrorSpec mirror, BranchId branch, long sequence, CommitRecord head, Instant sensedAt,
-                     long commitsSent) {
+                     long commitsSent, boolean sensorConfirmed) {
         Candidate {
             Objects.requireNonNull(mirror, "mirror");
             Objects.requireNonNull(branch, "branch");
@@ -88,13 +104,21 @@ final class HeadAdmission {
             LOG.trace("{}: not checked (sequence {} is validated already)", c.describe(), current.validatedSequence());
             return new AlreadyValidated(current.validatedSequence());
         }
+        if (c.head().metaRangeId().isEmpty() && !isInitialCommit(c.head())) {
+            throw new RejectedException(Outcome.PoisonKind.INVALID_HEAD, c.describe() + " has no metarange, but it is"
+                    + " not a repository's initial commit (no parents, empty committer, message \""
+                    + INITIAL_COMMIT_MESSAGE + "\", no metadata), the only commit lakeFS writes without one; it is"
+                    + " not admitted");
+        }
         HeadCheck check = checker.check(c.mirror().storageNamespace(), c.head().metaRangeId());
         if (check.complete()) {
+            if (!c.sensorConfirmed()) {
+                provenance.confirm(c.mirror(), c.head());
+            }
             return recordValidated(c, check, byRecheck);
         }
-        // Read again: the check may have taken a while. A newer sequence, announced by the sensor or
-        // already waiting, is not overwritten by this one; the two reads narrow (the port's
-        // unconditional recordWaiting cannot close) the window in which that could happen.
+        // Read again: the check may have taken a while. A newer sequence announced by the sensor is
+        // the newer message's business; a newer waiting one the port's condition protects as well.
         current = mirrors.getBranchState(c.mirror().id(), c.branch()).orElse(current);
         long newer = Math.max(mirrors.getSensorBranchState(c.mirror().id(), c.branch())
                 .map(SensorBranchState::sequence).orElse(0L),
@@ -109,6 +133,13 @@ final class HeadAdmission {
         try {
             mirrors.recordWaiting(c.mirror().id(), c.branch(), waiting);
         } catch (StaleWriteException e) {
+            BranchState now = mirrors.getBranchState(c.mirror().id(), c.branch()).orElse(current);
+            long waitingNow = now.waiting().map(BranchState.Waiting::sequence).orElse(0L);
+            if (now.validatedSequence() < c.sequence() && waitingNow > c.sequence()) {
+                metrics.superseded();
+                LOG.trace("{}: not recorded as waiting (sequence {} waits already)", c.describe(), waitingNow);
+                return new Superseded(check, waitingNow);
+            }
             LOG.trace("{}: validated meanwhile ({})", c.describe(), e.getMessage());
             return new AlreadyValidated(c.sequence());
         }
@@ -116,6 +147,17 @@ final class HeadAdmission {
         LOG.trace("{}: waiting ({} file(s) missing, first {}; check {} since {})", c.describe(), check.missingCount(),
                 check.firstMissing(), waiting.checks(), waiting.since());
         return new Waiting(check, waiting);
+    }
+
+    /**
+     * Whether {@code commit} is what lakeFS's {@code CreateRepository} writes as a repository's first
+     * commit ({@code pkg/graveler/ref/manager.go}: no parents, no committer, message
+     * {@value #INITIAL_COMMIT_MESSAGE}, no metadata, empty metarange ID). Every other way lakeFS makes
+     * a commit (commit, merge, revert, cherry-pick, import) writes a metarange first.
+     */
+    static boolean isInitialCommit(CommitRecord commit) {
+        return commit.parents().isEmpty() && commit.committer().isEmpty()
+                && commit.message().equals(INITIAL_COMMIT_MESSAGE) && commit.metadata().isEmpty();
     }
 
     /** A deletion of the source branch: nothing to check, admitted at once. */

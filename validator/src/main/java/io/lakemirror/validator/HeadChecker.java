@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * and, in strict mode, the data objects of every range new to the namespace.
  *
  * <p>The metarange is HEADed (for its size) and read with the graveler codec. Ranges the refstore's
- * presence cache already knows are skipped; the rest are HEADed concurrently. Metarange and range
- * IDs are content addresses, so a file once present stays present: every file found is recorded in
- * the cache at once, even when others are still missing, and a commit that changed one range costs
- * one HEAD and one read of its metarange plus one range HEAD.
+ * presence cache knows, checked within its TTL, are skipped; the rest are HEADed concurrently.
+ * Metarange and range IDs are content addresses, so a file's bytes never change: every file found
+ * is recorded in the cache at once, even when others are still missing, and a commit that changed
+ * one range costs one HEAD and one read of its metarange plus one range HEAD. A range whose cached
+ * presence has expired is HEADed again; when it is gone (deleted by a lifecycle rule, say) the
+ * cache forgets it and the head waits for it like any missing file.
  *
  * <p>Bad bytes raise {@link CorruptDataException} naming the file's key, never "missing": the file
  * is there, and may be fixed by a replication still in progress, so callers retry it as an error.
@@ -82,9 +84,14 @@ final class HeadChecker {
         }
         List<RangeId> ranges = listed.get();
         List<String> ids = ranges.stream().map(RangeId::value).toList();
-        Set<String> known = ranges.isEmpty() ? Set.of() : presence.knownPresent(ns, ids);
+        PresenceCache.Lookup lookup = ranges.isEmpty() ? new PresenceCache.Lookup(Set.of(), Set.of())
+                : presence.lookup(ns, ids);
+        Set<String> known = lookup.fresh();
         tally.cacheHits(known.size());
         metrics.cacheHits(known.size());
+        if (!lookup.expired().isEmpty()) {
+            metrics.cacheExpired(lookup.expired().size());
+        }
 
         List<RangeId> unknown = ranges.stream().filter(r -> !known.contains(r.value())).toList();
         Map<String, Optional<Long>> sizes = unknown.isEmpty() ? Map.of()
@@ -94,11 +101,15 @@ final class HeadChecker {
                 });
 
         List<String> nowPresent = new ArrayList<>();
+        List<String> vanished = new ArrayList<>();
         nowPresent.add(metaRange.value());
         for (RangeId range : unknown) {
             Optional<Long> rangeSize = sizes.get(ns.metadataKey(range));
             if (rangeSize.isEmpty()) {
                 tally.missing(ns.metadataKey(range));
+                if (lookup.expired().contains(range.value())) {
+                    vanished.add(range.value());
+                }
             } else if (!strict || dataObjects.check(ns, range, rangeSize.get(), tally)) {
                 // In strict mode a range counts as present only with its objects, so a later check
                 // that skips it through the cache does not skip objects that were missing.
@@ -106,6 +117,13 @@ final class HeadChecker {
             }
         }
         presence.recordPresent(ns, nowPresent, clock.instant());
+        if (!vanished.isEmpty()) {
+            metrics.cacheForgotten(vanished.size());
+            LOG.warn("{} range(s) of metarange {} known present in {} are gone (for example {}): forgotten, and"
+                    + " waited for like any missing file", vanished.size(), metaRange, ns,
+                    ns.metadataKey(RangeId.of(vanished.get(0))));
+            presence.forget(ns, vanished);
+        }
         HeadCheck result = tally.result();
         LOG.trace("Checked metarange {} in {}: {} range(s), {} known present, {} missing, {} request(s)",
                 metaRange, ns, ranges.size(), known.size(), result.missingCount(), result.requests());

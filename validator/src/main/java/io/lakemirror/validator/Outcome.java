@@ -42,9 +42,16 @@ sealed interface Outcome {
         WRONG_ORGANIZATION("wrong_organization"),
         WRONG_REGION("wrong_region"),
         UNKNOWN_MIRROR("unknown_mirror"),
-        DELETED_MIRROR("deleted_mirror"),
         SOURCE_MISMATCH("source_mismatch"),
         UNVERIFIABLE_COMMIT("unverifiable_commit"),
+        /** A commit record whose fields do not hash to its ID. */
+        TAMPERED_RECORD("tampered_record"),
+        /** A sequence the source sensor never recorded for the branch (for example a huge forged one). */
+        UNSENSED_SEQUENCE("unsensed_sequence"),
+        /** A head the source sensor did not announce for that sequence, or that the source lakeFS never had. */
+        FORGED_HEAD("forged_head"),
+        /** A head without metarange that is not a repository's initial commit, the only one lakeFS writes so. */
+        INVALID_HEAD("invalid_head"),
         GAVE_UP("gave_up");
 
         private final String tag;

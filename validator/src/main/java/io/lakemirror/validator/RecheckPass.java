@@ -1,11 +1,13 @@
 package io.lakemirror.validator;
 
 import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.ReplicationException;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorRecord;
+import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.Refstore;
 import io.lakemirror.store.SensorBranchState;
@@ -30,6 +32,17 @@ import org.slf4j.LoggerFactory;
  * <p>A waiting sequence is re-checked only while it is the sensor's latest for the branch: the
  * sensor state supplies its sensed time and commit count, and a newer sequence is the newer
  * message's business.
+ *
+ * <p><b>Lost messages.</b> A sequence the sensor recorded longer than {@code lostMessageGrace} ago,
+ * that nobody validated and nothing waits for, lost its message: redriven to the dead-letter queue
+ * after receives whose answers never arrived, expired, or rejected because it was tampered with on
+ * its way. The pass then admits it from the sensor state, which needs nothing from the message: a
+ * deletion at once; a head by reading its record (the refstore's copy, else the source lakeFS's) and
+ * checking that it hashes to its ID, storing it, and checking its files like any head. The commits
+ * below the head that the lost message carried are not fetched here: the promoter reads what the
+ * refstore lacks from the source lakeFS, hash-checked, when it promotes the head. Without this a
+ * quiet branch (a release branch, or {@code main} just before a disaster) would stay behind until
+ * its source moved again.
  */
 final class RecheckPass {
     private static final Logger LOG = LoggerFactory.getLogger(RecheckPass.class);
@@ -41,11 +54,13 @@ final class RecheckPass {
     private final ValidatorMetrics metrics;
     private final Clock clock;
     private final int pageSize;
-    /** How long a sensed deletion's message may take before the pass admits the deletion itself. */
-    static final Duration LOST_MESSAGE_GRACE = Duration.ofSeconds(30);
+    private final ClaimChecks records;
+    private final Duration lostMessageGrace;
+    /** The default of how long a sensed sequence's message may take before the pass admits the sequence itself. */
+    static final Duration LOST_MESSAGE_GRACE = ValidatorOptions.DEFAULT_LOST_MESSAGE_GRACE;
 
     RecheckPass(Region region, ValidatedStateWriter mirrors, Refstore refstore, HeadAdmission admission,
-                ValidatorMetrics metrics, Clock clock, int pageSize) {
+                ValidatorMetrics metrics, Clock clock, int pageSize, ClaimChecks records, Duration lostMessageGrace) {
         this.region = region;
         this.mirrors = mirrors;
         this.refstore = refstore;
@@ -53,6 +68,8 @@ final class RecheckPass {
         this.metrics = metrics;
         this.clock = clock;
         this.pageSize = pageSize;
+        this.records = records;
+        this.lostMessageGrace = lostMessageGrace;
     }
 
     /** Counts of one pass. */
@@ -107,10 +124,10 @@ final class RecheckPass {
             return;
         }
         try {
-            admitLostDeletions(record, states, counts);
+            admitLostSequences(record, states, counts);
         } catch (RuntimeException e) {
             counts.failed++;
-            LOG.warn("Re-check of mirror {} ({}) could not look for deletions whose message was lost: {}; next pass in"
+            LOG.warn("Re-check of mirror {} ({}) could not look for sequences whose message was lost: {}; next pass in"
                     + " {}", record.spec().id(), record.spec().describe(), e.getMessage(), "validator.run_interval");
         }
         for (BranchState state : states) {
@@ -131,28 +148,60 @@ final class RecheckPass {
     }
 
     /**
-     * A deletion the sensor recorded longer than {@link #LOST_MESSAGE_GRACE} ago and nobody validated:
-     * its message was lost (redriven after receives whose answers never arrived, for example). A
-     * deletion needs nothing from its message, so it is admitted from the sensor state; without
-     * this, a branch waiting at an older sequence would wait for that message for ever.
+     * Sequences the sensor recorded longer than {@code lostMessageGrace} ago that nobody validated and
+     * nothing waits for: their message was lost, so they are admitted from the sensor state (see the
+     * class comment). One branch's failure is recorded on it and does not stop the others.
      */
-    private void admitLostDeletions(MirrorRecord record, List<BranchState> states, Counts counts) {
-        Map<BranchId, Long> validated = new HashMap<>();
-        states.forEach(s -> validated.put(s.branch(), s.validatedSequence()));
-        Instant before = clock.instant().minus(LOST_MESSAGE_GRACE);
+    private void admitLostSequences(MirrorRecord record, List<BranchState> states, Counts counts) {
+        Map<BranchId, BranchState> byBranch = new HashMap<>();
+        states.forEach(s -> byBranch.put(s.branch(), s));
+        Instant before = clock.instant().minus(lostMessageGrace);
         for (SensorBranchState sensed : mirrors.listSensorBranchStates(record.spec().id())) {
-            if (sensed.head().isPresent() || sensed.sequence() <= validated.getOrDefault(sensed.branch(), 0L)
-                    || sensed.sensedAt().isAfter(before)) {
+            BranchState state = byBranch.getOrDefault(sensed.branch(), BranchState.empty(record.spec().id(),
+                    sensed.branch()));
+            boolean waitedFor = state.waiting().filter(w -> w.sequence() >= sensed.sequence()).isPresent();
+            if (sensed.sequence() <= state.validatedSequence() || waitedFor || sensed.sensedAt().isAfter(before)) {
                 continue;
             }
-            if (admission.admitDeletion(record.spec(), sensed.branch(), sensed.sequence(), sensed.sensedAt(),
-                    sensed.commitsSent())) {
-                counts.validated++;
-                LOG.info("{}/{}: deletion at sequence {} sensed at {} validated from the sensor state; its message has not"
-                        + " reached the validator within {}", record.spec().id(), sensed.branch(), sensed.sequence(),
-                        sensed.sensedAt(), LOST_MESSAGE_GRACE);
+            try {
+                if (admitLost(record, sensed)) {
+                    counts.validated++;
+                } else {
+                    counts.stillWaiting++;
+                }
+            } catch (RuntimeException e) {
+                counts.failed++;
+                metrics.failure(e);
+                recordError(record, sensed.branch(), sensed.sequence(), e);
             }
         }
+    }
+
+    /** Admits one lost sequence from the sensor state; whether it is validated now (else it waits for files). */
+    private boolean admitLost(MirrorRecord record, SensorBranchState sensed) {
+        MirrorSpec spec = record.spec();
+        if (sensed.isDeletion()) {
+            if (admission.admitDeletion(spec, sensed.branch(), sensed.sequence(), sensed.sensedAt(),
+                    sensed.commitsSent())) {
+                metrics.repaired("deletion");
+                LOG.info("{}/{}: deletion at sequence {} sensed at {} validated from the sensor state; its message has"
+                        + " not reached the validator within {}", spec.id(), sensed.branch(), sensed.sequence(),
+                        sensed.sensedAt(), lostMessageGrace);
+            }
+            return true;
+        }
+        CommitId headId = sensed.head().orElseThrow();
+        CommitRecord head = records.resolve(spec, List.of(headId)).get(0);
+        refstore.putCommits(spec.id(), List.of(head));
+        HeadAdmission.Result result = admission.admit(new HeadAdmission.Candidate(spec, sensed.branch(),
+                sensed.sequence(), head, sensed.sensedAt(), sensed.commitsSent(), true), true);
+        metrics.repaired("head");
+        boolean validated = result instanceof HeadAdmission.Validated || result instanceof HeadAdmission.AlreadyValidated;
+        LOG.info("{}/{}: head {} of sequence {} sensed at {} {} from the sensor state; its message has not reached the"
+                        + " validator within {}", spec.id(), sensed.branch(), headId, sensed.sequence(), sensed.sensedAt(),
+                validated ? "validated" : "taken over (" + result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                        + ")", lostMessageGrace);
+        return validated;
     }
 
     /** What a re-check of one branch found. */
@@ -203,7 +252,7 @@ final class RecheckPass {
         }
         CommitRecord commit = head.commit();
         HeadAdmission.Result result = admission.admit(new HeadAdmission.Candidate(record.spec(), state.branch(),
-                waiting.sequence(), commit, sensed.get().sensedAt(), sensed.get().commitsSent()), true);
+                waiting.sequence(), commit, sensed.get().sensedAt(), sensed.get().commitsSent(), true), true);
         if (result instanceof HeadAdmission.Validated || result instanceof HeadAdmission.AlreadyValidated) {
             counts.validated++;
         } else if (result instanceof HeadAdmission.Waiting) {
@@ -214,17 +263,21 @@ final class RecheckPass {
     }
 
     private void recordError(MirrorRecord record, BranchState state, BranchState.Waiting waiting, RuntimeException e) {
-        String reason = "sequence " + waiting.sequence() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        recordError(record, state.branch(), waiting.sequence(), e);
+    }
+
+    private void recordError(MirrorRecord record, BranchId branch, long sequence, RuntimeException e) {
+        String reason = "sequence " + sequence + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
         if (e instanceof ReplicationException) {
-            LOG.warn("Re-check of {}/{} failed: {}", record.spec().id(), state.branch(), reason);
+            LOG.warn("Re-check of {}/{} failed: {}", record.spec().id(), branch, reason);
         } else {
-            LOG.warn("Re-check of {}/{} failed unexpectedly: {}", record.spec().id(), state.branch(), reason, e);
+            LOG.warn("Re-check of {}/{} failed unexpectedly: {}", record.spec().id(), branch, reason, e);
         }
         try {
-            mirrors.recordValidatorError(record.spec().id(), state.branch(), new BranchState.ErrorInfo(reason,
+            mirrors.recordValidatorError(record.spec().id(), branch, new BranchState.ErrorInfo(reason,
                     clock.instant()));
         } catch (RuntimeException recordFailure) {
-            LOG.debug("Could not record the re-check error of {}/{}: {}", record.spec().id(), state.branch(),
+            LOG.debug("Could not record the re-check error of {}/{}: {}", record.spec().id(), branch,
                     recordFailure.getMessage());
         }
     }

@@ -30,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * range are in the mirror's storage namespace (invariant I1). A pass every
  * {@code validator.run_interval} re-checks branches still waiting, independently of the queue.
  *
- * <p>Threads: {@code validator-worker-N} (queue consumers), {@code validator-files-N} (concurrent
- * HEAD requests), {@code validator-recheck} (the periodic pass). {@link #close()} stops receiving,
- * lets in-flight messages finish and waits at most the shutdown timeout.
+ * <p>Threads: {@code validator-worker-N} (queue consumers), {@code validator-handler-N} (the groups of
+ * a received batch, handled concurrently), {@code validator-heartbeat} (keeps received messages
+ * hidden while they are handled), {@code validator-files-N} (concurrent HEAD requests),
+ * {@code validator-recheck} (the periodic pass). {@link #close()} stops receiving, lets in-flight
+ * messages finish and waits at most the shutdown timeout.
+ *
+ * <p>The receive budget is the queue's own {@code maxReceiveCount}: the validator refuses to start on
+ * a queue that would move a message after fewer than {@link CommitsQueue#MIN_MAX_RECEIVE_COUNT} receives.
  */
 public final class Validator implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
@@ -64,28 +69,62 @@ public final class Validator implements Component {
     private final RecheckPass recheckPass;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<Thread> workers = new ArrayList<>();
+    private final ExecutorService groupPool;
     private ScheduledExecutorService scheduler;
     private WaitingWatch watch;
+    private Heartbeats heartbeats;
     private boolean started;
     private boolean closed;
 
+    /**
+     * @throws io.lakemirror.domain.NonRetryableException when the queue's redrive policy moves messages
+     *                                                    after fewer than {@link CommitsQueue#MIN_MAX_RECEIVE_COUNT}
+     *                                                    receives: the validator could not hand a message over
+     *                                                    before SQS moves it silently
+     */
     public Validator(ValidatorOptions options, Region region, OrganizationId organization, Ports ports) {
-        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(options, "options");
         this.region = Objects.requireNonNull(region, "region");
         Objects.requireNonNull(organization, "organization");
         this.ports = Objects.requireNonNull(ports, "ports");
+        this.options = withQueueBudget(options, ports.queue(), region);
         this.metrics = new ValidatorMetrics(ports.meters());
         // Threads start on first use, so a validator that is built but never started holds none.
         this.filePool = Executors.newFixedThreadPool(options.fileCheckThreads(), named("validator-files-", true));
+        this.groupPool = Executors.newFixedThreadPool(options.numWorkers() * QueueWorker.BATCH,
+                named("validator-handler-", true));
         HeadChecker checker = new HeadChecker(ports.blockStore(),
-                new PresenceCache(ports.refstore(), options.presenceCacheSize()),
+                new PresenceCache(ports.refstore(), options.presenceCacheSize(), options.presenceTtl(), ports.clock()),
                 new FileLookups(ports.blockStore(), filePool), metrics, ports.clock(), options.missingKeysReported(),
                 options.strict());
-        HeadAdmission admission = new HeadAdmission(ports.mirrors(), checker, metrics, ports.clock());
-        this.handler = new CommitsMessageHandler(region, organization, ports.mirrors(), ports.refstore(),
-                new ClaimChecks(ports.sourceCommits(), ports.refstore()), admission, options, metrics, ports.clock());
+        HeadAdmission admission = new HeadAdmission(ports.mirrors(), checker, new Provenance(ports.sourceCommits()),
+                metrics, ports.clock());
+        ClaimChecks records = new ClaimChecks(ports.sourceCommits(), ports.refstore());
+        this.handler = new CommitsMessageHandler(region, organization, ports.mirrors(), ports.refstore(), records,
+                admission, this.options, metrics, ports.clock());
         this.recheckPass = new RecheckPass(region, ports.mirrors(), ports.refstore(), admission, metrics, ports.clock(),
-                options.pageSize());
+                options.pageSize(), records, options.lostMessageGrace());
+    }
+
+    /**
+     * The options with the receive budget the queue's redrive policy sets, when the queue reports one;
+     * a queue that moves messages after fewer than {@link CommitsQueue#MIN_MAX_RECEIVE_COUNT} receives is refused.
+     */
+    static ValidatorOptions withQueueBudget(ValidatorOptions options, CommitsQueue queue, Region region) {
+        java.util.OptionalInt reported = queue.maxReceiveCount();
+        if (reported.isEmpty()) {
+            return options;
+        }
+        int count = reported.getAsInt();
+        if (count < CommitsQueue.MIN_MAX_RECEIVE_COUNT) {
+            throw new io.lakemirror.domain.NonRetryableException("the commits queue of " + region + " moves a message"
+                    + " to its dead-letter queue after " + count + " receive(s) (maxReceiveCount of its redrive"
+                    + " policy), but the validator needs at least " + CommitsQueue.MIN_MAX_RECEIVE_COUNT + ": one to"
+                    + " check a message, one to hand it over before SQS moves it, one spare for a crash. Raise"
+                    + " maxReceiveCount to " + CommitsQueue.DEFAULT_MAX_RECEIVE_COUNT + " (the CDK stack's); the"
+                    + " validator does not start until then");
+        }
+        return options.withReceiveBudget(count);
     }
 
     @Override
@@ -100,9 +139,10 @@ public final class Validator implements Component {
                     + " already; build a new one to start again");
         }
         started = true;
+        heartbeats = new Heartbeats(ports.queue(), ports.queue().visibilityTimeout(), metrics);
         for (int i = 1; i <= options.numWorkers(); i++) {
-            Thread worker = new Thread(new QueueWorker(ports.queue(), handler::handle, options.receiveWait(), stopping),
-                    "validator-worker-" + i);
+            Thread worker = new Thread(new QueueWorker(ports.queue(), handler::handle, options.receiveWait(), stopping,
+                    groupPool, heartbeats), "validator-worker-" + i);
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();
@@ -114,9 +154,11 @@ public final class Validator implements Component {
         // The first pass runs soon after start: after a restart it resumes the waits the last process watched.
         scheduler.scheduleWithFixedDelay(this::recheckSafely, Math.min(period, 1_000), period, TimeUnit.MILLISECONDS);
         LOG.info("Validator started in region {}: {} worker(s), {} file-check thread(s), re-check every {}, cooldowns"
-                        + " {} (missing) / {} (errors), receive budget {}, strict {}", region, options.numWorkers(),
-                options.fileCheckThreads(), options.runInterval(), options.retries().maxMissing(),
-                options.retries().maxError(), options.receiveBudget(), options.strict() ? "on" : "off");
+                        + " {} (missing) / {} (errors), receive budget {}, heartbeat within a visibility timeout of {},"
+                        + " presence trusted {}, lost messages repaired after {}, strict {}", region,
+                options.numWorkers(), options.fileCheckThreads(), options.runInterval(), options.retries().maxMissing(),
+                options.retries().maxError(), options.receiveBudget(), ports.queue().visibilityTimeout(),
+                options.presenceTtl(), options.lostMessageGrace(), options.strict() ? "on" : "off");
     }
 
     /** Decides and returns what happens to one message, without touching the queue (tests, tools). */
@@ -158,6 +200,11 @@ public final class Validator implements Component {
         for (Thread worker : workers) {
             join(worker, deadline);
         }
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+        groupPool.shutdown();
+        awaitOrForce(groupPool, deadline);
         filePool.shutdown();
         awaitOrForce(filePool, deadline);
         if (scheduler != null) {

@@ -19,6 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code sequences.waiting} — checks that found files missing;</li>
  *   <li>{@code sequences.superseded} — sequences dropped because the sensor announced a newer one;</li>
  *   <li>{@code sequences.handed.over} — waiting sequences left to the re-check pass at the end of the receive budget;</li>
+ *   <li>{@code sequences.repaired} — sensed sequences whose message never arrived, admitted by the re-check pass
+ *       from the sensor state (tag {@code kind}: head, deletion);</li>
+ *   <li>{@code messages.deleted.mirror} — messages completed unprocessed because their mirror is being deleted;</li>
+ *   <li>{@code files.cache.expired} — ranges known present whose presence was older than the presence TTL, checked again;</li>
+ *   <li>{@code files.cache.forgotten} — files known present that a check found missing, forgotten;</li>
+ *   <li>{@code heartbeats} (tag {@code outcome}: ok, failed) — visibility extensions of messages being handled;</li>
  *   <li>{@code failures} (tag {@code kind}: retryable, corrupt, other) — failed attempts;</li>
  *   <li>{@code files.checked} (tag {@code kind}: metarange, range, object; {@code request}: head, get) — requests to the bucket;</li>
  *   <li>{@code files.cache.hits} — ranges skipped because the presence cache knew them;</li>
@@ -107,6 +113,33 @@ final class ValidatorMetrics {
 
     void handedOver() {
         handedOver.increment();
+    }
+
+    void repaired(String kind) {
+        counter("sequences.repaired", "kind", kind,
+                "Sensed sequences whose message never arrived, admitted by the re-check pass").increment();
+    }
+
+    void forDeletedMirror() {
+        counters.computeIfAbsent("messages.deleted.mirror", k -> Counter.builder(PREFIX + "messages.deleted.mirror")
+                .description("Messages completed unprocessed because their mirror is being deleted").register(registry))
+                .increment();
+    }
+
+    void cacheExpired(int count) {
+        counters.computeIfAbsent("files.cache.expired", k -> Counter.builder(PREFIX + "files.cache.expired")
+                .description("Ranges known present longer ago than the presence TTL, checked again").register(registry))
+                .increment(count);
+    }
+
+    void cacheForgotten(int count) {
+        counters.computeIfAbsent("files.cache.forgotten", k -> Counter.builder(PREFIX + "files.cache.forgotten")
+                .description("Files known present that a check found missing").register(registry)).increment(count);
+    }
+
+    void heartbeat(boolean ok) {
+        counter("heartbeats", "outcome", ok ? "ok" : "failed", "Visibility extensions of messages being handled")
+                .increment();
     }
 
     void failure(Throwable t) {

@@ -109,14 +109,17 @@ class CommitsMessageHandlerTest {
     }
 
     @Test
-    void handle_shouldDeadLetterAtOnce_whenMirrorIsBeingDeleted() {
+    void handle_shouldCompleteWithoutProcessing_notDeadLetter_whenMirrorIsBeingDeleted() {
         CommitsDetected m = f.headMessage(1, f.commit(Optional.empty()));
         f.mirrors.requestDeletion(f.spec.id(), StoreFixtures.T0.plusSeconds(5));
 
         Outcome outcome = validator.handle(received(m, 1));
 
-        assertThat(((Outcome.DeadLetter) outcome).kind()).isEqualTo(Outcome.PoisonKind.DELETED_MIRROR);
-        assertThat(outcome.reason()).contains("being deleted");
+        assertThat(outcome).isInstanceOf(Outcome.Completed.class);
+        assertThat(outcome.reason()).contains("being deleted").contains("not needed");
+        assertThat(f.refstore.getCommits(f.spec.id(), m.head().stream().toList())).isEmpty();
+        assertThat(f.counter("messages.deleted.mirror")).isEqualTo(1);
+        assertThat(f.counter("messages.dead.lettered")).isZero();
     }
 
     @Test
@@ -131,6 +134,104 @@ class CommitsMessageHandlerTest {
         assertThat(((Outcome.DeadLetter) outcome).kind()).isEqualTo(Outcome.PoisonKind.SOURCE_MISMATCH);
     }
 
+    // ---------------------------------------------------------------- verified input
+
+    @Test
+    void handle_shouldRejectAForgedMessage_whoseCorrectlyHashedHeadTheSourceNeverHad() {
+        CommitRecord real = uploadedHead(2, id -> false);
+        f.sourceCommits.put(real.id(), real);
+        f.sensed(1, Optional.of(real.id()));
+        f.sensed(2, Optional.of(real.id()));
+        // A commit hashed correctly, with files present, that no source repository ever had.
+        CommitRecord forged = uploadedHead(2, id -> false);
+
+        Outcome outcome = validator.handle(received(f.headMessage(1, forged), 1));
+
+        assertThat(((Outcome.DeadLetter) outcome).kind()).isEqualTo(Outcome.PoisonKind.FORGED_HEAD);
+        assertThat(outcome.reason()).contains("head " + forged.id()).contains("is not on the source lakeFS");
+        assertThat(f.branch().validated()).isEmpty();
+        assertThat(f.branch().validatorError().orElseThrow().message()).contains("sequence 1").contains("rejected");
+        assertThat(f.counter("messages.dead.lettered", "reason", "forged_head")).isEqualTo(1);
+    }
+
+    @Test
+    void handle_shouldRejectAForgedMessage_atTheSensorsLatestSequence_whoseHeadTheSensorDidNotAnnounce() {
+        CommitRecord real = uploadedHead(2, id -> false);
+        CommitRecord forged = uploadedHead(2, id -> false);
+        f.sensed(1, Optional.of(real.id()));
+
+        Outcome outcome = validator.handle(received(f.headMessage(1, forged), 1));
+
+        assertThat(((Outcome.DeadLetter) outcome).kind()).isEqualTo(Outcome.PoisonKind.FORGED_HEAD);
+        assertThat(outcome.reason()).contains("recorded head " + real.id());
+        assertThat(f.refstore.getCommits(f.spec.id(), List.of(forged.id()))).isEmpty();
+        assertThat(f.branch().validated()).isEmpty();
+    }
+
+    @Test
+    void handle_shouldRejectATamperedRecord_andStoreNothingOfTheMessage() {
+        CommitRecord parent = f.commit(Optional.empty());
+        CommitRecord head = uploadedHead(2, id -> false);
+        CommitRecord tampered = new CommitRecord(parent.id(), parent.parents(), parent.committer(),
+                "a message changed on its way", parent.metaRangeId(), parent.creationDate(), parent.metadata(),
+                parent.generation(), parent.version());
+        f.sensed(1, Optional.of(head.id()));
+        CommitsDetected m = f.message(1, 0, true, Optional.of(head.id()), List.of(tampered, head), List.of());
+
+        Outcome outcome = validator.handle(received(m, 1));
+
+        assertThat(((Outcome.DeadLetter) outcome).kind()).isEqualTo(Outcome.PoisonKind.TAMPERED_RECORD);
+        assertThat(outcome.reason()).contains("commit record " + parent.id()).contains("not to its ID");
+        assertThat(f.refstore.getCommits(f.spec.id(), List.of(parent.id(), head.id()))).isEmpty();
+        assertThat(f.branch().validated()).isEmpty();
+        assertThat(f.branch().validatorError().orElseThrow().message()).contains("rejected");
+    }
+
+    @Test
+    void handle_shouldRejectAHugeForgedSequence_andStillValidateTheBranchAfterwards() {
+        CommitRecord head = uploadedHead(2, id -> false);
+        f.sensed(1, Optional.of(head.id()));
+        CommitsDetected huge = f.headMessage(9_000_000_000_000_000_000L, head);
+
+        Outcome first = validator.handle(received(huge, 1));
+        Outcome last = validator.handle(received(huge, 4));
+        Outcome legit = validator.handle(received(f.headMessage(1, head), 1));
+
+        assertThat(first).as("the sensor state may replicate after the message").isInstanceOf(Outcome.RetryLater.class);
+        assertThat(((Outcome.DeadLetter) last).kind()).isEqualTo(Outcome.PoisonKind.UNSENSED_SEQUENCE);
+        assertThat(last.reason()).contains("never recorded sequence 9000000000000000000").contains("its latest is 1");
+        assertThat(legit).isInstanceOf(Outcome.Completed.class);
+        assertThat(f.branch().validatedSequence()).isEqualTo(1);
+        assertThat(f.branch().waiting()).isEmpty();
+    }
+
+    @Test
+    void handle_shouldNeverRecordAnything_forASequenceOfABranchTheSensorDoesNotKnow() {
+        CommitRecord head = uploadedHead(1, id -> false);
+        CommitsDetected m = new CommitsDetected(ValidatorFixture.ORG, f.spec.id(), f.spec.sourceRepository(),
+                f.spec.sourceRegion(), f.spec.destinationRegion(), io.lakemirror.domain.BranchId.of("invented"), 1, 0,
+                true, Optional.of(head.id()), StoreFixtures.T0, 1, List.of(head), Optional.empty(), List.of());
+
+        Outcome last = validator.handle(received(m, 4));
+
+        assertThat(((Outcome.DeadLetter) last).kind()).isEqualTo(Outcome.PoisonKind.UNSENSED_SEQUENCE);
+        assertThat(f.mirrors.listBranchStates(f.spec.id())).isEmpty();
+        assertThat(f.refstore.getCommits(f.spec.id(), List.of(head.id()))).isEmpty();
+    }
+
+    @Test
+    void handle_shouldCompleteWithoutAdmitting_anOlderSequencesDeletion() {
+        CommitRecord head = uploadedHead(1, id -> false);
+        f.sensed(1, Optional.empty());
+        f.sensed(2, Optional.of(head.id()));
+
+        Outcome outcome = validator.handle(received(f.message(1, 0, true, Optional.empty(), List.of(), List.of()), 1));
+
+        assertThat(outcome).isInstanceOf(Outcome.Completed.class);
+        assertThat(outcome.reason()).contains("superseded by sequence 2");
+        assertThat(f.branch().validated()).isEmpty();
+    }
+
     // ---------------------------------------------------------------- records and admission
 
     @Test
@@ -138,6 +239,7 @@ class CommitsMessageHandlerTest {
         CommitRecord parent = f.commit(Optional.empty());
         CommitRecord child = f.commit(Optional.empty(), parent.id());
         CommitsDetected batch0 = f.message(1, 0, false, Optional.of(child.id()), List.of(parent, child), List.of());
+        f.sensed(1, Optional.of(child.id()));
 
         Outcome outcome = validator.handle(received(batch0, 1));
 
@@ -150,6 +252,7 @@ class CommitsMessageHandlerTest {
     @Test
     void handle_shouldValidateAtOnce_whenSequenceIsADeletion() {
         CommitsDetected deletion = f.message(3, 0, true, Optional.empty(), List.of(), List.of());
+        f.sensed(3, Optional.empty());
 
         Outcome outcome = validator.handle(received(deletion, 1));
 
@@ -178,13 +281,28 @@ class CommitsMessageHandlerTest {
     }
 
     @Test
-    void handle_shouldValidate_whenHeadHasNoMetaRange() {
-        CommitRecord initial = f.commit(Optional.empty());
+    void handle_shouldValidate_whenHeadIsARepositorysInitialCommit_whichHasNoMetaRange() {
+        CommitRecord initial = f.initialCommit();
+        f.sensed(1, Optional.of(initial.id()));
 
         Outcome outcome = validator.handle(received(f.headMessage(1, initial), 1));
 
         assertThat(outcome).isInstanceOf(Outcome.Completed.class);
         assertThat(f.branch().validatedSequence()).isEqualTo(1);
+        assertThat(f.blocks.requests()).isEmpty();
+    }
+
+    @Test
+    void handle_shouldRejectAHeadWithoutMetaRange_thatIsNotARepositorysInitialCommit() {
+        CommitRecord empty = f.commit(Optional.empty());
+        f.sensed(1, Optional.of(empty.id()));
+
+        Outcome outcome = validator.handle(received(f.headMessage(1, empty), 1));
+
+        assertThat(((Outcome.DeadLetter) outcome).kind()).isEqualTo(Outcome.PoisonKind.INVALID_HEAD);
+        assertThat(outcome.reason()).contains("no metarange").contains("not a repository's initial commit");
+        assertThat(f.branch().validated()).isEmpty();
+        assertThat(f.branch().validatorError().orElseThrow().message()).contains("rejected").contains("no metarange");
     }
 
     @Test
@@ -273,8 +391,9 @@ class CommitsMessageHandlerTest {
     }
 
     @Test
-    void handle_shouldStillAdmit_whenSupersededButComplete() {
+    void handle_shouldStillAdmit_whenSupersededButCompleteAndTheSourceHasTheHead() {
         CommitRecord old = uploadedHead(2, id -> false);
+        f.sourceCommits.put(old.id(), old);
         f.sensed(1, Optional.of(old.id()));
         f.sensed(2, Optional.empty());
 
@@ -287,6 +406,7 @@ class CommitsMessageHandlerTest {
     @Test
     void handle_shouldCompleteWithoutChecking_whenNewerSequenceIsValidatedAlready() {
         CommitRecord head = uploadedHead(2, id -> true);
+        f.sensed(5, Optional.empty());
         f.mirrors.recordValidated(f.spec.id(), MAIN, StoreFixtures.validated(5, 9));
 
         Outcome outcome = validator.handle(received(f.headMessage(3, head), 1));
@@ -373,8 +493,9 @@ class CommitsMessageHandlerTest {
 
     @Test
     void handle_shouldStoreClaimCheckedCommit_whenSourceRecordHashesToItsId() {
-        CommitRecord big = f.commit(Optional.empty());
+        CommitRecord big = f.initialCommit();
         f.sourceCommits.put(big.id(), big);
+        f.sensed(1, Optional.of(big.id()));
         CommitsDetected m = f.message(1, 0, true, Optional.of(big.id()), List.of(), List.of(big.id()));
 
         Outcome outcome = validator.handle(received(m, 1));
@@ -390,6 +511,7 @@ class CommitsMessageHandlerTest {
         CommitRecord tampered = new CommitRecord(real.id(), real.parents(), real.committer(), "a different message",
                 real.metaRangeId(), real.creationDate(), Map.of(), real.generation(), real.version());
         f.sourceCommits.put(real.id(), tampered);
+        f.sensed(1, Optional.of(real.id()));
         CommitsDetected m = f.message(1, 0, true, Optional.of(real.id()), List.of(), List.of(real.id()));
 
         Outcome first = validator.handle(received(m, 1));
@@ -405,6 +527,7 @@ class CommitsMessageHandlerTest {
     void handle_shouldReadHeadFromRefstore_whenMessageDoesNotCarryIt() {
         CommitRecord head = uploadedHead(1, id -> false);
         f.refstore.putCommits(f.spec.id(), List.of(head));
+        f.sensed(2, Optional.of(head.id()));
         CommitsDetected m = f.message(2, 0, true, Optional.of(head.id()), List.of(), List.of());
 
         Outcome outcome = validator.handle(received(m, 1));
@@ -415,6 +538,7 @@ class CommitsMessageHandlerTest {
 
     @Test
     void handle_shouldCountEveryMessageByOutcome() {
+        f.sensed(1, Optional.of(CommitId.of("a".repeat(64))));
         validator.handle(received("nope", "g", 1));
         validator.handle(received(f.message(1, 0, false, Optional.of(CommitId.of("a".repeat(64))), List.of(),
                 List.of()), 1));

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HeadCheckerTest {
+    private static final java.time.Duration TTL = java.time.Duration.ofMinutes(10);
     private final ValidatorFixture f = new ValidatorFixture();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
-    private final HeadChecker checker = new HeadChecker(f.blocks, new PresenceCache(f.refstore, 1000), new FileLookups(f.blocks, pool),
+    private final HeadChecker checker = new HeadChecker(f.blocks, new PresenceCache(f.refstore, 1000, TTL, f.clock), new FileLookups(f.blocks, pool),
             new ValidatorMetrics(f.meters), f.clock, 3, false);
 
     @AfterEach
@@ -134,9 +135,33 @@ class HeadCheckerTest {
     }
 
     @Test
+    void check_shouldNoticeARangeDeletedUnderACachedPresence_onTheFirstCheckAfterItsTtl() {
+        WrittenMetaRange mr = TestMetaRanges.write(3, j -> "v1");
+        TestMetaRanges.upload(f.blocks, f.ns, mr, id -> false);
+        assertThat(checker.check(f.ns, Optional.of(mr.id())).complete()).isTrue();
+        // A lifecycle rule deletes a range the cache knows present.
+        WrittenRange deleted = mr.ranges().get(1);
+        f.blocks.remove(f.ns.bucket(), key(deleted));
+        f.clock.advance(TTL.minusSeconds(1));
+        assertThat(checker.check(f.ns, Optional.of(mr.id())).complete()).as("trusted within its TTL").isTrue();
+
+        f.clock.advance(java.time.Duration.ofSeconds(2));
+        f.blocks.clearRequests();
+        HeadCheck check = checker.check(f.ns, Optional.of(mr.id()));
+
+        assertThat(check.complete()).isFalse();
+        assertThat(check.firstMissing()).containsExactly(key(deleted));
+        assertThat(f.blocks.requests()).contains(request("HEAD", key(mr.ranges().get(0))), request("HEAD", key(deleted)));
+        assertThat(f.refstore.knownPresent(f.ns, List.of(deleted.id().value()))).as("forgotten").isEmpty();
+        assertThat(f.refstore.checkedPresent(f.ns, List.of(mr.ranges().get(0).id().value())))
+                .as("the others are checked afresh").containsValue(f.clock.instant());
+        assertThat(f.counter("files.cache.forgotten")).isEqualTo(1);
+    }
+
+    @Test
     void check_shouldPassRetryableFailuresThrough_whenBucketFails() {
         WrittenMetaRange mr = TestMetaRanges.write(2, j -> "v1");
-        HeadChecker failing = new HeadChecker(new FailingBlockStore(), new PresenceCache(f.refstore, 1000), new FileLookups(f.blocks, pool),
+        HeadChecker failing = new HeadChecker(new FailingBlockStore(), new PresenceCache(f.refstore, 1000, TTL, f.clock), new FileLookups(f.blocks, pool),
                 new ValidatorMetrics(f.meters), f.clock, 3, false);
 
         assertThatThrownBy(() -> failing.check(f.ns, Optional.of(mr.id())))

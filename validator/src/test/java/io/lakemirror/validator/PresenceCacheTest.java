@@ -11,6 +11,8 @@ import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.store.InMemoryRefstore;
 import io.lakemirror.store.Refstore;
 import io.lakemirror.store.StoreFixtures;
+import io.lakemirror.runtime.MutableClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +25,9 @@ class PresenceCacheTest {
     private static final StorageNamespace NS = StorageNamespace.of("s3://bucket-eu/repos/a");
     private static final StorageNamespace OTHER = StorageNamespace.of("s3://bucket-eu/repos/b");
     private final CountingRefstore refstore = new CountingRefstore();
-    private final PresenceCache cache = new PresenceCache(refstore, 100);
+    private static final Duration TTL = Duration.ofMinutes(10);
+    private final MutableClock clock = new MutableClock(StoreFixtures.T0);
+    private final PresenceCache cache = new PresenceCache(refstore, 100, TTL, clock);
 
     @Test
     void knownPresent_shouldAskTheRefstoreOnlyForIdsNotSeenBefore() {
@@ -54,6 +58,29 @@ class PresenceCacheTest {
         assertThat(refstore.asked).containsExactly(List.of("r1"));
     }
 
+    @Test
+    void lookup_shouldCallAPresenceCheckedLongerAgoThanTheTtlExpired_soItsFileIsCheckedAgain() {
+        refstore.recordPresent(NS, List.of("old"), StoreFixtures.T0.minus(TTL).minusSeconds(1));
+        cache.recordPresent(NS, List.of("new"), StoreFixtures.T0);
+
+        PresenceCache.Lookup lookup = cache.lookup(NS, List.of("old", "new", "unknown"));
+
+        assertThat(lookup.fresh()).containsExactly("new");
+        assertThat(lookup.expired()).containsExactly("old");
+        clock.advance(TTL.plusSeconds(1));
+        assertThat(cache.lookup(NS, List.of("new")).expired()).containsExactly("new");
+    }
+
+    @Test
+    void forget_shouldForgetHereAndInTheRefstore() {
+        cache.recordPresent(NS, List.of("r1", "r2"), StoreFixtures.T0);
+
+        cache.forget(NS, List.of("r1"));
+
+        assertThat(cache.knownPresent(NS, List.of("r1", "r2"))).containsExactly("r2");
+        assertThat(refstore.knownPresent(NS, List.of("r1"))).isEmpty();
+    }
+
     /** Records the IDs each lookup asks for. */
     private static final class CountingRefstore implements Refstore {
         final List<List<String>> asked = new ArrayList<>();
@@ -64,6 +91,17 @@ class PresenceCacheTest {
         public Set<String> knownPresent(StorageNamespace namespace, Collection<String> fileIds) {
             asked.add(List.copyOf(fileIds));
             return delegate.knownPresent(namespace, fileIds);
+        }
+
+        @Override
+        public Map<String, Instant> checkedPresent(StorageNamespace namespace, Collection<String> fileIds) {
+            asked.add(List.copyOf(fileIds));
+            return delegate.checkedPresent(namespace, fileIds);
+        }
+
+        @Override
+        public void forgetPresent(StorageNamespace namespace, Collection<String> fileIds) {
+            delegate.forgetPresent(namespace, fileIds);
         }
 
         @Override

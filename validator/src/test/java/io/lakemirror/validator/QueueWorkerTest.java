@@ -1,20 +1,37 @@
 package io.lakemirror.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.queue.CommitsQueue.ReceivedMessage;
+import io.lakemirror.queue.InMemoryCommitsQueue;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class QueueWorkerTest {
+    private static final Region HERE = Region.of("eu-west-1");
+
     private final RecordingQueue queue = new RecordingQueue();
-    private final List<String> handled = new ArrayList<>();
+    private final List<String> handled = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
 
     private static ReceivedMessage message(String id, String group) {
         return new ReceivedMessage(id, "body of " + id, 1, group, id);
@@ -28,14 +45,15 @@ class QueueWorkerTest {
                 case "poison" -> new Outcome.DeadLetter(Outcome.PoisonKind.MALFORMED, "not json");
                 default -> new Outcome.Completed("validated");
             };
-        }, Duration.ofMillis(10), stopping);
+        }, Duration.ofMillis(10), stopping, pool, null);
     }
 
     @Test
     void process_shouldCarryOutEachOutcome_whenMessagesAreIndependent() {
         worker(new CountDownLatch(1)).process(List.of(message("ok", "a"), message("retry", "b"), message("poison", "c")));
 
-        assertThat(queue.calls).containsExactly("delete ok", "retryLater retry PT0.8S", "deadLetter poison not json");
+        assertThat(queue.calls).containsExactlyInAnyOrder("delete ok", "retryLater retry PT0.8S",
+                "deadLetter poison not json");
     }
 
     @Test
@@ -43,8 +61,11 @@ class QueueWorkerTest {
         worker(new CountDownLatch(1)).process(List.of(message("retry", "g1"), message("next-in-g1", "g1"),
                 message("other", "g2")));
 
-        assertThat(handled).containsExactly("retry", "other");
-        assertThat(queue.calls).containsExactly("retryLater retry PT0.8S", "retryLater next-in-g1 PT0.8S", "delete other");
+        assertThat(handled).containsExactlyInAnyOrder("retry", "other");
+        assertThat(queue.calls).containsExactlyInAnyOrder("retryLater retry PT0.8S", "retryLater next-in-g1 PT0.8S",
+                "delete other");
+        assertThat(queue.calls.indexOf("retryLater retry PT0.8S")).isLessThan(queue.calls.indexOf(
+                "retryLater next-in-g1 PT0.8S"));
     }
 
     @Test
@@ -71,13 +92,76 @@ class QueueWorkerTest {
 
         worker(new CountDownLatch(1)).process(List.of(message("ok", "a"), message("poison", "b")));
 
-        assertThat(queue.calls).containsExactly("delete ok", "deadLetter poison not json");
+        assertThat(queue.calls).containsExactlyInAnyOrder("delete ok", "deadLetter poison not json");
+    }
+
+    @Test
+    void process_shouldHandleTheGroupsOfABatchConcurrently_soOneSlowCheckDoesNotHoldUpTheOthers() {
+        CountDownLatch fastDone = new CountDownLatch(1);
+        QueueWorker w = new QueueWorker(queue, m -> {
+            if (m.messageId().equals("slow")) {
+                try {
+                    // Only returns early if the other group was handled meanwhile, i.e. concurrently.
+                    boolean overtaken = fastDone.await(10, TimeUnit.SECONDS);
+                    return new Outcome.Completed(overtaken ? "overtaken" : "alone");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Outcome.RetryLater(Duration.ZERO, "interrupted");
+                }
+            }
+            fastDone.countDown();
+            return new Outcome.Completed("fast");
+        }, Duration.ofMillis(10), new CountDownLatch(1), pool, null);
+        long started = System.nanoTime();
+
+        w.process(List.of(message("slow", "a"), message("fast", "b")));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(queue.calls).containsExactlyInAnyOrder("delete slow", "delete fast");
+    }
+
+    @Test
+    void heartbeat_shouldKeepASlowMessageFromBeingDeliveredTwice_pastItsVisibilityTimeout() {
+        InMemoryCommitsQueue queues = new InMemoryCommitsQueue(Duration.ofMillis(600));
+        CommitsQueue consumer = queues.forRegion(HERE);
+        consumer.send(HERE, List.of(new CommitsQueue.OutgoingMessage("g", "d1", "slow")));
+        ReceivedMessage received = await().alias("the message").atMost(Duration.ofSeconds(5))
+                .until(() -> consumer.receive(1, Duration.ZERO), l -> !l.isEmpty()).get(0);
+        CountDownLatch release = new CountDownLatch(1);
+        List<ReceivedMessage> secondDeliveries = Collections.synchronizedList(new ArrayList<>());
+        try (Heartbeats heartbeats = new Heartbeats(consumer, consumer.visibilityTimeout(),
+                new ValidatorMetrics(new SimpleMeterRegistry()))) {
+            QueueWorker slow = new QueueWorker(consumer, m -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Outcome.Completed("checked slowly");
+            }, Duration.ofMillis(10), new CountDownLatch(1), pool, heartbeats);
+            Thread handling = new Thread(() -> slow.process(List.of(received)), "slow-handler");
+            handling.start();
+
+            // Four visibility timeouts pass while the message is handled; no one else may get it.
+            await().alias("no second delivery while the message is handled").during(Duration.ofMillis(2400))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> {
+                        secondDeliveries.addAll(consumer.receive(1, Duration.ZERO));
+                        return secondDeliveries.isEmpty();
+                    });
+            release.countDown();
+            await().alias("the handler to finish").atMost(Duration.ofSeconds(5)).until(() -> !handling.isAlive());
+            assertThat(heartbeats.heldCount()).isZero();
+        }
+
+        assertThat(queues.bodies(HERE)).as("deleted after its slow check").isEmpty();
+        assertThat(queues.deadLetters(HERE)).isEmpty();
     }
 
     /** Records what the worker asks of the queue. */
     private static final class RecordingQueue implements CommitsQueue {
-        final List<String> calls = new ArrayList<>();
-        boolean failDeletes;
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean failDeletes;
 
         @Override
         public void send(Region destination, List<OutgoingMessage> messages) {
@@ -110,6 +194,21 @@ class QueueWorkerTest {
         @Override
         public long approximateDepth() {
             return 0;
+        }
+
+        @Override
+        public void extendVisibility(ReceivedMessage message, Duration visibility) {
+            calls.add("extendVisibility " + message.messageId());
+        }
+
+        @Override
+        public Duration visibilityTimeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public OptionalInt maxReceiveCount() {
+            return OptionalInt.empty();
         }
     }
 }

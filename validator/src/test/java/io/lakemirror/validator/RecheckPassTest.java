@@ -72,7 +72,7 @@ class RecheckPassTest {
     @Test
     void run_shouldLeaveWaitingSequenceToNewerMessage_whenSensorAnnouncedANewerOne() {
         WrittenMetaRange mr = handedOver(1, 0);
-        f.sensed(2, Optional.of(f.commit(mr.id()).id()));
+        f.sensedNow(2, Optional.of(f.commit(mr.id()).id()));
         TestMetaRanges.uploadRange(f.blocks, f.ns, mr.ranges().get(0));
 
         RecheckPass.Summary summary = validator.recheckNow();
@@ -106,6 +106,66 @@ class RecheckPassTest {
         validator.recheckNow();
 
         assertThat(f.branch().validated()).isEmpty();
+    }
+
+    @Test
+    void run_shouldAdmitALostHeadMessageOfAQuietBranch_fromTheSensorState_withinTheGracePlusOnePass() {
+        WrittenMetaRange mr = TestMetaRanges.write(3, j -> "quiet");
+        TestMetaRanges.upload(f.blocks, f.ns, mr, id -> false);
+        CommitRecord head = f.commit(mr.id());
+        f.sourceCommits.put(head.id(), head);
+        f.sensed(1, Optional.of(head.id()));
+        // No message for sequence 1 ever reaches the validator, and the source stays quiet.
+        f.clock.set(StoreFixtures.T0.plus(RecheckPass.LOST_MESSAGE_GRACE).minusSeconds(1));
+        RecheckPass.Summary early = validator.recheckNow();
+        assertThat(early.validated()).isZero();
+        assertThat(f.branch().validated()).isEmpty();
+
+        f.clock.set(StoreFixtures.T0.plus(RecheckPass.LOST_MESSAGE_GRACE).plusSeconds(1));
+        RecheckPass.Summary summary = validator.recheckNow();
+
+        assertThat(summary.validated()).isEqualTo(1);
+        BranchState.Validated v = f.branch().validated().orElseThrow();
+        assertThat(v.sequence()).isEqualTo(1);
+        assertThat(v.head()).contains(head.id());
+        assertThat(v.sensedAt()).isEqualTo(StoreFixtures.T0);
+        assertThat(f.refstore.getCommits(f.spec.id(), List.of(head.id())).get(head.id()).commit()).isEqualTo(head);
+        assertThat(f.counter("sequences.repaired", "kind", "head")).isEqualTo(1);
+    }
+
+    @Test
+    void run_shouldLetALostHeadWait_whenItsFilesHaveNotArrived_andAdmitItWhenTheyDo() {
+        WrittenMetaRange mr = TestMetaRanges.write(2, j -> "late");
+        String held = mr.ranges().get(1).id().value();
+        TestMetaRanges.upload(f.blocks, f.ns, mr, held::equals);
+        CommitRecord head = f.commit(mr.id());
+        f.sourceCommits.put(head.id(), head);
+        f.sensed(1, Optional.of(head.id()));
+
+        RecheckPass.Summary first = validator.recheckNow();
+        TestMetaRanges.uploadRange(f.blocks, f.ns, mr.ranges().get(1));
+        RecheckPass.Summary second = validator.recheckNow();
+
+        assertThat(first.stillWaiting()).isEqualTo(1);
+        assertThat(second.validated()).isEqualTo(1);
+        assertThat(f.branch().validatedSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void run_shouldNotAdmitALostHead_whoseSourceRecordDoesNotHashToItsId() {
+        WrittenMetaRange mr = TestMetaRanges.write(1, j -> "bad");
+        TestMetaRanges.upload(f.blocks, f.ns, mr, id -> false);
+        CommitRecord head = f.commit(mr.id());
+        f.sourceCommits.put(head.id(), new CommitRecord(head.id(), head.parents(), head.committer(), "altered",
+                head.metaRangeId(), head.creationDate(), head.metadata(), head.generation(), head.version()));
+        f.sensed(1, Optional.of(head.id()));
+
+        RecheckPass.Summary summary = validator.recheckNow();
+
+        assertThat(summary.failed()).isEqualTo(1);
+        assertThat(f.branch().validated()).isEmpty();
+        assertThat(f.branch().validatorError().orElseThrow().message()).contains("hash to");
+        assertThat(f.refstore.getCommits(f.spec.id(), List.of(head.id()))).isEmpty();
     }
 
     @Test

@@ -98,10 +98,28 @@ final class ValidatorFixture {
         return commit(Optional.of(metaRange));
     }
 
-    /** Records that the sensor announced {@code sequence} with {@code head}, as it does before sending. */
+    /** A repository's first commit as lakeFS writes it: no parents, no committer, no metarange. */
+    CommitRecord initialCommit() {
+        Instant created = StoreFixtures.T0.minusSeconds(++commitCounter);
+        String id = CommitIds.compute("", HeadAdmission.INITIAL_COMMIT_MESSAGE, "", created.getEpochSecond(), Map.of(),
+                List.of());
+        return new CommitRecord(CommitId.of(id), List.of(), "", HeadAdmission.INITIAL_COMMIT_MESSAGE, Optional.empty(),
+                created, Map.of(), 1, 1);
+    }
+
+    /** Records that the sensor announced {@code sequence} with {@code head} at T0, as it does before sending. */
     void sensed(long sequence, Optional<CommitId> head) {
+        sensed(sequence, head, StoreFixtures.T0);
+    }
+
+    /** Records that the sensor announced {@code sequence} with {@code head} just now. */
+    void sensedNow(long sequence, Optional<CommitId> head) {
+        sensed(sequence, head, clock.instant());
+    }
+
+    void sensed(long sequence, Optional<CommitId> head, Instant at) {
         long current = mirrors.getSensorBranchState(spec.id(), MAIN).map(SensorBranchState::sequence).orElse(0L);
-        mirrors.putSensorBranchState(new SensorBranchState(spec.id(), MAIN, sequence, head, StoreFixtures.T0, true,
+        mirrors.putSensorBranchState(new SensorBranchState(spec.id(), MAIN, sequence, head, at, true,
                 sequence), current);
     }
 

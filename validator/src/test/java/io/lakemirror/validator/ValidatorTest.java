@@ -1,13 +1,16 @@
 package io.lakemirror.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.lakemirror.domain.CommitRecord;
+import io.lakemirror.domain.NonRetryableException;
 import io.lakemirror.graveler.GravelerWriter.WrittenMetaRange;
 import io.lakemirror.messages.CommitsDetected;
 import io.lakemirror.messages.CommitsDetectedCodec;
 import io.lakemirror.queue.CommitsQueue;
+import io.lakemirror.queue.InMemoryCommitsQueue;
 import io.lakemirror.store.StoreFixtures;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +70,8 @@ class ValidatorTest {
     void start_shouldDeadLetterPoisonAndKeepGoing_whenAMalformedMessageArrives() {
         start(ValidatorFixture.options());
         sender.send(StoreFixtures.DESTINATION, List.of(new CommitsQueue.OutgoingMessage("g", "d1", "{broken")));
-        CommitRecord initial = f.commit(Optional.empty());
+        CommitRecord initial = f.initialCommit();
+        f.sensed(1, Optional.of(initial.id()));
         send(f.headMessage(1, initial));
 
         await().alias("dead letter with reason").atMost(Duration.ofSeconds(10))
@@ -133,6 +137,65 @@ class ValidatorTest {
         await().alias("validated by the watch").atMost(Duration.ofSeconds(10))
                 .until(() -> f.branch().validatedSequence() == 1);
         assertThat(Duration.ofNanos(System.nanoTime() - landed)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void start_shouldAdmitALostHeadMessageOfAQuietBranch_withinTheGracePlusOneRecheckInterval() {
+        WrittenMetaRange mr = TestMetaRanges.write(2, j -> "quiet");
+        TestMetaRanges.upload(f.blocks, f.ns, mr, id -> false);
+        CommitRecord head = f.commit(mr.id());
+        f.sourceCommits.put(head.id(), head);
+        // Sensed exactly one grace ago; its message is lost and the branch stays quiet.
+        Duration grace = Duration.ofSeconds(5);
+        f.sensed(1, Optional.of(head.id()), f.clock.instant().minus(grace));
+        Duration interval = Duration.ofMillis(300);
+        start(ValidatorFixture.options().withRunInterval(interval).withLostMessageGrace(grace));
+        long started = System.nanoTime();
+
+        await().alias("the lost head admitted by the re-check pass").atMost(Duration.ofSeconds(10))
+                .until(() -> f.branch().validatedSequence() == 1);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one re-check interval, plus slack")
+                .isLessThan(interval.plusSeconds(2));
+        assertThat(f.branch().validated().orElseThrow().head()).contains(head.id());
+        assertThat(f.counter("sequences.repaired", "kind", "head")).isEqualTo(1);
+    }
+
+    @Test
+    void constructor_shouldRefuseAQueue_whoseMaxReceiveCountIsBelowThree() {
+        InMemoryCommitsQueue lowBudget = new InMemoryCommitsQueue(Duration.ofSeconds(30), 2);
+        Validator.Ports ports = f.ports();
+        Validator.Ports onLowBudget = new Validator.Ports(ports.mirrors(), ports.refstore(),
+                lowBudget.forRegion(StoreFixtures.DESTINATION), ports.blockStore(), ports.sourceCommits(), ports.clock(),
+                ports.meters());
+
+        assertThatThrownBy(() -> new Validator(ValidatorFixture.options(), StoreFixtures.DESTINATION,
+                ValidatorFixture.ORG, onLowBudget))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("after 2 receive(s)")
+                .hasMessageContaining("at least 3")
+                .hasMessageContaining("does not start until then");
+    }
+
+    @Test
+    void start_shouldTakeTheReceiveBudgetFromTheQueuesRedrivePolicy() {
+        CommitRecord head = f.commit(TestMetaRanges.write(1, j -> "never").id());
+        f.sensed(1, Optional.of(head.id()));
+        InMemoryCommitsQueue redriving = new InMemoryCommitsQueue(Duration.ofSeconds(30), 3);
+        Validator.Ports ports = f.ports();
+        validator = new Validator(ValidatorFixture.options(), StoreFixtures.DESTINATION, ValidatorFixture.ORG,
+                new Validator.Ports(ports.mirrors(), ports.refstore(), redriving.forRegion(StoreFixtures.DESTINATION),
+                        ports.blockStore(), ports.sourceCommits(), ports.clock(), ports.meters()));
+        validator.start();
+        CommitsDetected m = f.headMessage(1, head);
+        redriving.forRegion(StoreFixtures.SOURCE).send(StoreFixtures.DESTINATION, List.of(new CommitsQueue.OutgoingMessage(
+                m.groupId(), m.deduplicationId(), CommitsDetectedCodec.encode(m))));
+
+        await().alias("handed over to the re-check pass on its second receive, before the redrive")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> redriving.bodies(StoreFixtures.DESTINATION).isEmpty() && f.branch().waiting().isPresent());
+        assertThat(redriving.deadLetters(StoreFixtures.DESTINATION)).isEmpty();
+        assertThat(f.counter("sequences.handed.over")).isEqualTo(1);
     }
 
     @Test

@@ -45,7 +45,9 @@ final class JsonViews {
                 .put("lag_seconds", b.lagSeconds())
                 .put("missing_files", new JsonArray(b.missingFiles()))
                 .put("last_error", b.lastError().orElse(null))
-                .put("in_sync", b.inSync());
+                .put("in_sync", b.inSync())
+                .put("stalled", b.stalled())
+                .put("stall_reason", b.stallReason().orElse(null));
     }
 
     static JsonObject page(MirrorService.MirrorPage page) {

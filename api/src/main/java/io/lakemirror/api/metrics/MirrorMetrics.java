@@ -40,13 +40,17 @@ import org.slf4j.LoggerFactory;
  * region shows the same picture), tagged {@code mirror} (ID), {@code mirror_name}, {@code source}
  * ({@code repo@region}), {@code region} (the mirror's destination) and {@code branch}:
  * <ul>
- *   <li>{@value #BRANCH_LAG} (seconds; Prometheus {@code lakemirror_mirror_branch_lag_seconds}): time
- *       since the source head the mirror branch lacks was first sensed, 0 when in sync;</li>
+ *   <li>{@value #BRANCH_LAG} (seconds; Prometheus {@code lakemirror_mirror_branch_lag_seconds}): age of
+ *       the oldest sensed source head the mirror branch lacks (not the newest: a busy branch whose
+ *       promotion is stuck shows a growing lag), 0 when in sync;</li>
  *   <li>{@value #BRANCH_COMMITS_BEHIND} ({@code lakemirror_mirror_branch_commits_behind}): commits the
  *       sensor sent that the mirror branch does not have yet;</li>
  *   <li>{@value #BRANCH_MISSING_FILES} ({@code lakemirror_mirror_branch_missing_files}): metadata files
  *       of the waiting head the validator found missing (it records the first few, so this is a lower
  *       bound of the true count);</li>
+ *   <li>{@value #BRANCH_STALLED} ({@code lakemirror_mirror_branch_stalled}): 1 while the branch is stalled
+ *       (behind its source for {@link MirrorViews#STALL_AFTER} or longer, or its state frozen above the
+ *       sensor's sequence by a message the sensor never sent), else 0; the status API names the reason;</li>
  *   <li>{@value #MIRROR_STATE} ({@code lakemirror_mirror_state}, without {@code branch}, with
  *       {@code state}): one series per state (CREATING, ACTIVE, DELETING, FAILED), 1 for the current
  *       one and 0 for the others, so that alerting on {@code state="FAILED"} never misses a series.</li>
@@ -61,9 +65,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #LAG_MAX} ({@code lakemirror_mirror_lag_seconds_max}; CloudWatch {@code MirrorLagSeconds}):
  *       the largest branch lag, 0 when every branch is at its source head;</li>
  *   <li>{@value #COMMITS_PENDING} ({@code lakemirror_commits_pending}; CloudWatch {@code CommitsPending}):
- *       the sum of commits behind over those branches.</li>
+ *       the sum of commits behind over those branches;</li>
+ *   <li>{@value #BRANCHES_STALLED} ({@code lakemirror_branches_stalled}; CloudWatch {@code StalledBranches}):
+ *       how many of those branches are stalled, what the CDK's stalled-branches alarm reads.</li>
  * </ul>
- * Both read NaN (which CloudWatch publication skips, and the alarms treat as missing data) before the
+ * All three read NaN (which CloudWatch publication skips, and the alarms treat as missing data) before the
  * first refresh and when no refresh has succeeded for three intervals, so an alarm never acts on a
  * frozen value. CloudWatch {@code PromotionsCompleted} is the promoter's own counter
  * {@value #PROMOTIONS}, registered by {@code PromoterService} in the processes that run it.
@@ -93,6 +99,8 @@ public final class MirrorMetrics implements Component {
     public static final String BRANCH_COMMITS_BEHIND = "lakemirror.mirror.branch.commits.behind";
     public static final String BRANCH_MISSING_FILES = "lakemirror.mirror.branch.missing.files";
     public static final String MIRROR_STATE = "lakemirror.mirror.state";
+    public static final String BRANCH_STALLED = "lakemirror.mirror.branch.stalled";
+    public static final String BRANCHES_STALLED = AlarmMetric.STALLED_BRANCHES.meterName();
     public static final String LAG_MAX = AlarmMetric.MIRROR_LAG_SECONDS.meterName();
     public static final String COMMITS_PENDING = AlarmMetric.COMMITS_PENDING.meterName();
     public static final String REFRESH_FAILURES = "lakemirror.mirror.metrics.refresh.failures";
@@ -118,8 +126,10 @@ public final class MirrorMetrics implements Component {
     private final GaugeFamily commitsBehind;
     private final GaugeFamily missingFiles;
     private final GaugeFamily mirrorState;
+    private final GaugeFamily branchStalled;
     private final Gauge lagMax;
     private final Gauge commitsPending;
+    private final Gauge branchesStalled;
     private final Counter refreshFailures;
     private volatile Totals totals;
     // Touched only by the scheduler thread.
@@ -152,11 +162,17 @@ public final class MirrorMetrics implements Component {
         this.missingFiles = new GaugeFamily(registry, BRANCH_MISSING_FILES, null,
                 "Metadata files of the waiting head not yet in the mirror's bucket (the first few the validator recorded)");
         this.mirrorState = new GaugeFamily(registry, MIRROR_STATE, null, "1 for the mirror's current state, 0 for the others");
+        this.branchStalled = new GaugeFamily(registry, BRANCH_STALLED, null,
+                "1 while the branch is stalled (behind for too long, or its state frozen above the sensor's), else 0");
         this.lagMax = Gauge.builder(LAG_MAX, this, MirrorMetrics::currentLagMax).strongReference(true)
                 .description("Largest branch lag of the mirrors into this region, in seconds (CloudWatch MirrorLagSeconds)")
                 .register(registry);
         this.commitsPending = Gauge.builder(COMMITS_PENDING, this, MirrorMetrics::currentCommitsPending).strongReference(true)
                 .description("Commits of the mirrors into this region sensed but not yet promoted (CloudWatch CommitsPending)")
+                .register(registry);
+        this.branchesStalled = Gauge.builder(BRANCHES_STALLED, this, MirrorMetrics::currentBranchesStalled)
+                .strongReference(true)
+                .description("Stalled branches of the mirrors into this region")
                 .register(registry);
         this.refreshFailures = Counter.builder(REFRESH_FAILURES)
                 .description("Refreshes of the mirror gauges that failed to read the mirrors database")
@@ -201,9 +217,10 @@ public final class MirrorMetrics implements Component {
         try {
             Summary summary = refresh();
             if (failing || !reported) {
-                LOG.info("mirror metrics: {} mirrors, {} branches, {} mirrors into {} (worst lag {}s, {} commits pending){}",
-                        summary.mirrors(), summary.branches(), summary.alarmMirrors(), region, summary.lagMaxSeconds(),
-                        summary.commitsPending(), failing ? "; the mirrors database answers again" : "");
+                LOG.info("mirror metrics: {} mirrors, {} branches, {} mirrors into {} (worst lag {}s, {} commits pending,"
+                                + " {} branches stalled){}", summary.mirrors(), summary.branches(), summary.alarmMirrors(),
+                        region, summary.lagMaxSeconds(), summary.commitsPending(), summary.branchesStalled(),
+                        failing ? "; the mirrors database answers again" : "");
             }
             failing = false;
             reported = true;
@@ -223,7 +240,7 @@ public final class MirrorMetrics implements Component {
      */
     public synchronized Summary refresh() {
         if (closed.get()) {
-            return new Summary(0, 0, 0, 0, 0);
+            return new Summary(0, 0, 0, 0, 0, 0);
         }
         Instant now = clock.instant();
         List<MirrorView> views = readMirrors(now);
@@ -231,8 +248,10 @@ public final class MirrorMetrics implements Component {
         Map<Tags, Long> behind = new HashMap<>();
         Map<Tags, Long> missing = new HashMap<>();
         Map<Tags, Long> states = new HashMap<>();
+        Map<Tags, Long> stalled = new HashMap<>();
         long lagMaxSeconds = 0;
         long pending = 0;
+        long stalledHere = 0;
         int branches = 0;
         int here = 0;
         for (MirrorView view : views) {
@@ -249,10 +268,12 @@ public final class MirrorMetrics implements Component {
                 lag.put(tags, branch.lagSeconds());
                 behind.put(tags, branch.commitsBehind());
                 missing.put(tags, (long) branch.missingFiles().size());
+                stalled.put(tags, branch.stalled() ? 1L : 0L);
                 branches++;
                 if (alarmed) {
                     lagMaxSeconds = Math.max(lagMaxSeconds, branch.lagSeconds());
                     pending += branch.commitsBehind();
+                    stalledHere += branch.stalled() ? 1 : 0;
                 }
             }
         }
@@ -260,8 +281,9 @@ public final class MirrorMetrics implements Component {
         commitsBehind.set(behind);
         missingFiles.set(missing);
         mirrorState.set(states);
-        totals = new Totals(lagMaxSeconds, pending, now);
-        Summary summary = new Summary(views.size(), branches, here, lagMaxSeconds, pending);
+        branchStalled.set(stalled);
+        totals = new Totals(lagMaxSeconds, pending, stalledHere, now);
+        Summary summary = new Summary(views.size(), branches, here, lagMaxSeconds, pending, stalledHere);
         LOG.debug("mirror metrics refreshed: {}", summary);
         return summary;
     }
@@ -299,6 +321,11 @@ public final class MirrorMetrics implements Component {
         return t == null ? Double.NaN : t.commitsPending();
     }
 
+    private double currentBranchesStalled() {
+        Totals t = freshTotals();
+        return t == null ? Double.NaN : t.branchesStalled();
+    }
+
     private Totals freshTotals() {
         Totals t = totals;
         if (t == null || Duration.between(t.at(), clock.instant()).compareTo(refreshInterval.multipliedBy(STALE_AFTER_INTERVALS)) > 0) {
@@ -329,14 +356,16 @@ public final class MirrorMetrics implements Component {
             commitsBehind.clear();
             missingFiles.clear();
             mirrorState.clear();
+            branchStalled.clear();
             registry.remove(lagMax);
             registry.remove(commitsPending);
+            registry.remove(branchesStalled);
             registry.remove(refreshFailures);
         }
         LOG.info("mirror metrics stopped");
     }
 
-    private record Totals(long lagMaxSeconds, long commitsPending, Instant at) {
+    private record Totals(long lagMaxSeconds, long commitsPending, long branchesStalled, Instant at) {
     }
 
     /**
@@ -347,7 +376,9 @@ public final class MirrorMetrics implements Component {
      * @param alarmMirrors    mirrors into this region that feed the alarm gauges
      * @param lagMaxSeconds   the value of {@value MirrorMetrics#LAG_MAX}
      * @param commitsPending  the value of {@value MirrorMetrics#COMMITS_PENDING}
+     * @param branchesStalled the value of {@value MirrorMetrics#BRANCHES_STALLED}
      */
-    public record Summary(int mirrors, int branches, int alarmMirrors, long lagMaxSeconds, long commitsPending) {
+    public record Summary(int mirrors, int branches, int alarmMirrors, long lagMaxSeconds, long commitsPending,
+                          long branchesStalled) {
     }
 }

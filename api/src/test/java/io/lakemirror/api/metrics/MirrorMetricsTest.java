@@ -241,8 +241,59 @@ class MirrorMetricsTest {
 
         MirrorMetrics.Summary summary = metrics.refresh();
 
-        assertThat(summary).isEqualTo(new MirrorMetrics.Summary(5, 5, 5, 119, 15));
+        assertThat(summary).isEqualTo(new MirrorMetrics.Summary(5, 5, 5, 119, 15, 0));
         assertThat(registry.find(MirrorMetrics.BRANCH_LAG).gauges()).hasSize(5);
+    }
+
+    @Test
+    void refresh_shouldMeasureLagFromTheOldestUnpromotedSequence_whenABusyBranchIsStuck() {
+        MirrorId id = activeMirror("m1", "analytics-eu", HERE);
+        promoted(id, MAIN, 2, 2);
+        // Busy source: sequence 10 sensed 5 s ago, but the first unpromoted one (3) ten minutes ago.
+        Instant now = clock.instant();
+        db.putSensorBranchState(new SensorBranchState(id, MAIN, 10, Optional.of(StoreFixtures.commitId(10)),
+                now.minusSeconds(5), true, 10, List.of(new SensorBranchState.Sensed(3, now.minusSeconds(600)),
+                new SensorBranchState.Sensed(9, now.minusSeconds(10)))), 0);
+
+        metrics.refresh();
+
+        assertThat(gauge(MirrorMetrics.BRANCH_LAG, "m1", "main")).isEqualTo(600.0);
+        assertThat(gauge(MirrorMetrics.BRANCH_COMMITS_BEHIND, "m1", "main")).isEqualTo(8.0);
+        assertThat(alarm(MirrorMetrics.LAG_MAX)).isEqualTo(600.0);
+        assertThat(gauge(MirrorMetrics.BRANCH_STALLED, "m1", "main")).isZero();
+    }
+
+    @Test
+    void refresh_shouldShowABranchStalled_whenItHasBeenBehindForTheStallBound() {
+        MirrorId id = activeMirror("m1", "analytics-eu", HERE);
+        promoted(id, MAIN, 1, 1);
+        sensed(id, MAIN, 1, T0, 1);
+        sensed(id, MAIN, 2, clock.instant().minus(io.lakemirror.api.MirrorViews.STALL_AFTER), 2);
+
+        MirrorMetrics.Summary summary = metrics.refresh();
+
+        assertThat(gauge(MirrorMetrics.BRANCH_STALLED, "m1", "main")).isEqualTo(1.0);
+        assertThat(alarm(MirrorMetrics.BRANCHES_STALLED)).isEqualTo(1.0);
+        assertThat(summary.branchesStalled()).isEqualTo(1);
+    }
+
+    @Test
+    void refresh_shouldShowABranchStalled_whenARejectedMessageFroze_itsStateAboveTheSensors() {
+        MirrorId id = activeMirror("m1", "analytics-eu", HERE);
+        sensed(id, MAIN, 3, clock.instant(), 3);
+        // Written before messages were checked against the sensor state: a forged huge sequence.
+        db.recordValidated(id, MAIN, new BranchState.Validated(9_000_000_000L, Optional.of(StoreFixtures.commitId(7)),
+                T0, T0, 3));
+
+        metrics.refresh();
+        io.lakemirror.api.MirrorView.BranchView view = io.lakemirror.api.MirrorViews.detail(db.getMirror(id).orElseThrow(),
+                db.listSensorBranchStates(id), db.listBranchStates(id), clock.instant()).branches().get(0);
+
+        assertThat(gauge(MirrorMetrics.BRANCH_STALLED, "m1", "main")).isEqualTo(1.0);
+        assertThat(alarm(MirrorMetrics.BRANCHES_STALLED)).isEqualTo(1.0);
+        assertThat(view.stalled()).isTrue();
+        assertThat(view.inSync()).isFalse();
+        assertThat(view.stallReason()).hasValueSatisfying(r -> assertThat(r).contains("9000000000").contains("frozen"));
     }
 
     // --- alarm gauges
@@ -260,7 +311,7 @@ class MirrorMetricsTest {
         assertThat(alarm(MirrorMetrics.LAG_MAX)).isEqualTo(120.0);
         assertThat(alarm(MirrorMetrics.COMMITS_PENDING)).isEqualTo(4.0);
         assertThat(gauge(MirrorMetrics.BRANCH_LAG, "m2", "main")).isEqualTo(720.0);
-        assertThat(summary).isEqualTo(new MirrorMetrics.Summary(2, 3, 1, 120, 4));
+        assertThat(summary).isEqualTo(new MirrorMetrics.Summary(2, 3, 1, 120, 4, 0));
         assertThat(registry.get(MirrorMetrics.LAG_MAX).gauge().getId().getTags()).isEmpty();
         assertThat(registry.get(MirrorMetrics.COMMITS_PENDING).gauge().getId().getTags()).isEmpty();
     }

@@ -57,8 +57,9 @@ public final class CommitRecordJson {
         String metaRange = f.text("meta_range_id");
         return new CommitRecord(CommitId.of(f.text("id")), parents, f.text("committer"), f.text("message"),
                 metaRange.isEmpty() ? Optional.empty() : Optional.of(MetaRangeId.of(metaRange)),
-                Instant.ofEpochSecond(f.number("creation_date")), metadata, f.number("generation"),
-                (int) f.number("version"));
+                Instant.ofEpochSecond(f.number("creation_date", Instant.MIN.getEpochSecond(),
+                        Instant.MAX.getEpochSecond())),
+                metadata, f.number("generation", 0, Long.MAX_VALUE), f.intNumber("version", 0, 1));
     }
 
     private static String text(JsonNode value, String where) {
@@ -104,6 +105,21 @@ public final class CommitRecordJson {
                 throw new MalformedMessageException(where + "." + name + " must be an integer");
             }
             return value.asLong();
+        }
+
+        /** A required integer within {@code [min, max]}: out of range is an error, never a silent wrap. */
+        long number(String name, long min, long max) {
+            long value = number(name);
+            if (value < min || value > max) {
+                throw new MalformedMessageException(where + "." + name + " is " + value + ", outside " + min + ".."
+                        + max);
+            }
+            return value;
+        }
+
+        /** A required integer within {@code [min, max]}, which must fit an int. */
+        int intNumber(String name, int min, int max) {
+            return (int) number(name, min, max);
         }
 
         boolean bool(String name) {

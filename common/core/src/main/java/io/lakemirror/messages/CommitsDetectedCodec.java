@@ -14,8 +14,8 @@ import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RepositoryId;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -102,18 +102,22 @@ public final class CommitsDetectedCodec {
             }
             List<CommitId> claimChecked = new ArrayList<>();
             for (JsonNode id : f.array("claim_checked")) {
+                if (!id.isTextual()) {
+                    throw new MalformedMessageException("message.claim_checked must hold commit IDs as strings");
+                }
                 claimChecked.add(CommitId.of(id.asText()));
             }
             return new CommitsDetected(OrganizationId.of(f.text("organization_id")), MirrorId.of(f.text("mirror_id")),
                     RepositoryId.of(f.text("source_repository")), Region.of(f.text("source_region")),
-                    Region.of(f.text("destination_region")), BranchId.of(f.text("branch")), f.number("sequence"),
-                    (int) f.number("batch"), f.bool("last_batch"), f.optionalText("head").map(CommitId::of),
-                    Instant.parse(f.text("sensed_at")), f.number("commits_sent"), commits,
+                    Region.of(f.text("destination_region")), BranchId.of(f.text("branch")),
+                    f.number("sequence", 1, Long.MAX_VALUE), f.intNumber("batch", 0, Integer.MAX_VALUE),
+                    f.bool("last_batch"), f.optionalText("head").map(CommitId::of),
+                    Instant.parse(f.text("sensed_at")), f.number("commits_sent", 0, Long.MAX_VALUE), commits,
                     f.optional("head_commit").map(h -> CommitRecordJson.decode(h, "message.head_commit")),
                     claimChecked);
         } catch (MalformedMessageException e) {
             throw e;
-        } catch (InvalidInputException | IllegalArgumentException | DateTimeParseException e) {
+        } catch (InvalidInputException | IllegalArgumentException | DateTimeException e) {
             throw new MalformedMessageException("message is invalid: " + e.getMessage(), e);
         }
     }

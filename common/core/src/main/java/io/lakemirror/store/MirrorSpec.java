@@ -16,10 +16,16 @@ import java.util.Optional;
  *
  * @param defaultBranch     the source repository's default branch, which the mirror repository gets too
  * @param deleteRequestedAt when a user asked to delete the mirror; the mirrors manager then removes it
+ * @param sourceIdentity    which repository of that name the mirror follows (added by issue 19: adapters store
+ *                          it when present and return it as written; empty for specs written before it existed,
+ *                          whose source is then not checked): a repository deleted and recreated under the
+ *                          same name has another creation date and usually another namespace, and the sensor
+ *                          stops instead of following its unrelated history
  */
 public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
                          Region destinationRegion, StorageNamespace storageNamespace, BranchId defaultBranch,
-                         Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt) {
+                         Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt,
+                         Optional<SourceIdentity> sourceIdentity) {
 
     public MirrorSpec {
         Objects.requireNonNull(id, "id");
@@ -32,6 +38,37 @@ public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepo
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(createdBy, "createdBy");
         Objects.requireNonNull(deleteRequestedAt, "deleteRequestedAt");
+        Objects.requireNonNull(sourceIdentity, "sourceIdentity");
+    }
+
+    /** A spec without the source's identity (as written before it was recorded). */
+    public MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
+                      Region destinationRegion, StorageNamespace storageNamespace, BranchId defaultBranch,
+                      Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt) {
+        this(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace, defaultBranch, createdAt,
+                createdBy, deleteRequestedAt, Optional.empty());
+    }
+
+    /**
+     * What tells one source repository from another created later under the same name: lakeFS's
+     * creation date (whole seconds) and its storage namespace, as lakeFS reports them.
+     */
+    public record SourceIdentity(Instant creationDate, String storageNamespace) {
+        public SourceIdentity {
+            Objects.requireNonNull(creationDate, "creationDate");
+            Objects.requireNonNull(storageNamespace, "storageNamespace");
+        }
+
+        @Override
+        public String toString() {
+            return "created " + creationDate + " on " + storageNamespace;
+        }
+    }
+
+    /** This spec recording {@code identity} as its source's. */
+    public MirrorSpec withSourceIdentity(SourceIdentity identity) {
+        return new MirrorSpec(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace,
+                defaultBranch, createdAt, createdBy, deleteRequestedAt, Optional.of(identity));
     }
 
     public boolean isDeleteRequested() {
@@ -40,7 +77,7 @@ public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepo
 
     public MirrorSpec withDeleteRequested(Instant at) {
         return new MirrorSpec(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace,
-                defaultBranch, createdAt, createdBy, Optional.of(at));
+                defaultBranch, createdAt, createdBy, Optional.of(at), sourceIdentity);
     }
 
     /** "source-repo@us-east-1 → mirror-repo@eu-west-1", for logs. */

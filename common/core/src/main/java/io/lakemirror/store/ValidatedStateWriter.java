@@ -18,9 +18,14 @@ public interface ValidatedStateWriter extends MirrorsReader {
     void recordValidated(MirrorId id, BranchId branch, BranchState.Validated validated);
 
     /**
-     * Records that a sequence is waiting for files, unless an equal or newer sequence is validated.
+     * Records that a sequence is waiting for files, unless an equal or newer sequence is validated or
+     * a newer sequence is waiting already (conditional on the waiting entry's sequence since issue 19,
+     * so an older sequence's late check never hides a newer waiting one from the re-check pass).
+     * The same sequence may be recorded again (its missing keys and check count change).
      *
-     * @throws io.lakemirror.domain.StaleWriteException when the sequence is validated already
+     * @throws io.lakemirror.domain.StaleWriteException when the sequence is validated already, or a newer
+     *                                                  one is waiting (adapters: one conditional write on both;
+     *                                                  {@code MirrorsDatabaseContract} checks it)
      */
     void recordWaiting(MirrorId id, BranchId branch, BranchState.Waiting waiting);
 

@@ -95,7 +95,33 @@ class CommitsDetectedCodecTest {
                 Arguments.of(with(valid, n -> n.put("head", "xyz")), "invalid commit id"),
                 Arguments.of(with(valid, n -> ((ObjectNode) n.get("commits").get(0)).remove("committer")),
                         "message.commits[0].committer is missing"),
-                Arguments.of(with(valid, n -> n.put("sensed_at", "yesterday")), "message is invalid"));
+                Arguments.of(with(valid, n -> n.put("sensed_at", "yesterday")), "message is invalid"),
+                Arguments.of(with(valid, n -> n.set("claim_checked", JSON.createArrayNode().add(7))),
+                        "claim_checked must hold commit IDs as strings"));
+    }
+
+    /** Integers that a cast would silently wrap into valid-looking values (2^32 + 1 is 1 as an int). */
+    static Stream<Arguments> outOfRange() throws Exception {
+        String valid = CommitsDetectedCodec.encode(message(Optional.of(commitId(1)), List.of(commit(1)), Optional.empty()));
+        return Stream.of(
+                Arguments.of(with(valid, n -> n.put("batch", 4_294_967_296L)), "message.batch is 4294967296, outside 0.."),
+                Arguments.of(with(valid, n -> n.put("batch", -1)), "message.batch is -1"),
+                Arguments.of(with(valid, n -> n.put("sequence", 0)), "message.sequence is 0, outside 1.."),
+                Arguments.of(with(valid, n -> n.put("commits_sent", -5)), "message.commits_sent is -5"),
+                Arguments.of(with(valid, n -> ((ObjectNode) n.get("commits").get(0)).put("version", 4_294_967_297L)),
+                        "message.commits[0].version is 4294967297, outside 0..1"),
+                Arguments.of(with(valid, n -> ((ObjectNode) n.get("commits").get(0)).put("generation", -1)),
+                        "message.commits[0].generation is -1"),
+                Arguments.of(with(valid, n -> ((ObjectNode) n.get("commits").get(0)).put("creation_date",
+                        Long.MAX_VALUE)), "message.commits[0].creation_date is " + Long.MAX_VALUE));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("outOfRange")
+    void decode_shouldRefuseAnIntegerOutOfRange_insteadOfCastingIt(String body, String expected) {
+        assertThatThrownBy(() -> CommitsDetectedCodec.decode(body))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining(expected);
     }
 
     private static String with(String json, java.util.function.Consumer<ObjectNode> edit) throws Exception {

@@ -96,6 +96,63 @@ public abstract class CommitsQueueContract {
     }
 
     @Test
+    void extendVisibility_shouldHideTheMessageForTheNewTime_thenLetItComeBack() {
+        queue().send(region(), List.of(message("g", "1", "slow")));
+        CommitsQueue.ReceivedMessage first = receiveAtLeastOne().get(0);
+
+        queue().extendVisibility(first, Duration.ofSeconds(2));
+
+        assertThat(queue().receive(10, WAIT)).as("hidden while extended").isEmpty();
+        List<CommitsQueue.ReceivedMessage> again = new ArrayList<>();
+        await("the message to come back after the extension").atMost(Duration.ofSeconds(10)).until(() -> {
+            again.addAll(queue().receive(10, WAIT));
+            return !again.isEmpty();
+        });
+        assertThat(again.get(0).body()).isEqualTo("slow");
+        assertThat(again.get(0).receiveCount()).isEqualTo(first.receiveCount() + 1);
+        queue().delete(again.get(0));
+    }
+
+    @Test
+    void extendVisibility_shouldLeaveTheMessageToItsConsumer_andTheRestOfTheGroupBehindIt() {
+        queue().send(region(), List.of(message("g", "1", "first"), message("g", "2", "second")));
+        List<CommitsQueue.ReceivedMessage> got = receiveAtLeastOne();
+        CommitsQueue.ReceivedMessage first = got.get(0);
+        got.stream().skip(1).forEach(m -> queue().retryLater(m, Duration.ZERO));
+
+        queue().extendVisibility(first, Duration.ofSeconds(30));
+        queue().extendVisibility(first, Duration.ofSeconds(30));
+
+        assertThat(queue().receive(10, WAIT)).as("second waits behind the extended first").isEmpty();
+        queue().delete(first);
+        assertThat(receiveAtLeastOne()).extracting(CommitsQueue.ReceivedMessage::body).containsExactly("second");
+    }
+
+    @Test
+    void visibilityTimeout_andMaxReceiveCount_shouldDescribeTheQueue() {
+        assertThat(queue().visibilityTimeout()).isPositive();
+        assertThat(queue().maxReceiveCount()).isPresent();
+        assertThat(queue().maxReceiveCount().getAsInt()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void redrive_shouldMoveAMessageToTheDeadLetterQueue_afterMaxReceiveCountReceives() {
+        int max = queue().maxReceiveCount().orElseThrow();
+        queue().send(region(), List.of(message("g", "1", "never done")));
+
+        for (int receive = 1; receive <= max; receive++) {
+            CommitsQueue.ReceivedMessage m = receiveAtLeastOne().get(0);
+            assertThat(m.receiveCount()).isEqualTo(receive);
+            queue().retryLater(m, Duration.ZERO);
+        }
+
+        await("the redrive policy to move the message").atMost(Duration.ofSeconds(10)).until(() -> {
+            queue().receive(10, WAIT).forEach(queue()::delete);
+            return deadLetterBodies().contains("never done");
+        });
+    }
+
+    @Test
     void groups_shouldNotBlockEachOther() {
         queue().send(region(), List.of(message("a", "a1", "a1"), message("b", "b1", "b1")));
 

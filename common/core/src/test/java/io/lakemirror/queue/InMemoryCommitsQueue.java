@@ -6,23 +6,47 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * An in-memory FIFO queue per region for unit tests, with the SQS FIFO behaviour the service relies
- * on: per-group order with one message in flight per group, deduplication by ID, visibility
- * timeouts, receive counts and a dead-letter list. Not a replacement for the contract test against
- * ElasticMQ.
+ * on: per-group order with one message in flight per group, deduplication by ID within SQS's
+ * five-minute window, visibility timeouts (and heartbeats that extend them), receive counts, a
+ * dead-letter list and, when built with a {@code maxReceiveCount}, SQS's redrive: a message
+ * received that many times goes to the dead-letter list instead of being delivered again. Not a
+ * replacement for the contract test against ElasticMQ.
  */
 public final class InMemoryCommitsQueue {
+    /** SQS FIFO's deduplication window. */
+    static final Duration DEDUPLICATION_WINDOW = Duration.ofMinutes(5);
+
     private final Map<Region, RegionQueue> queues = new HashMap<>();
     private final Duration visibilityTimeout;
+    private final OptionalInt maxReceiveCount;
 
+    /** Queues without a redrive policy: a message is delivered again however often it was received. */
     public InMemoryCommitsQueue(Duration visibilityTimeout) {
+        this(visibilityTimeout, OptionalInt.empty());
+    }
+
+    /** Queues whose redrive policy moves a message to the dead-letter list after {@code maxReceiveCount} receives. */
+    public InMemoryCommitsQueue(Duration visibilityTimeout, int maxReceiveCount) {
+        this(visibilityTimeout, OptionalInt.of(maxReceiveCount));
+    }
+
+    private InMemoryCommitsQueue(Duration visibilityTimeout, OptionalInt maxReceiveCount) {
         this.visibilityTimeout = visibilityTimeout;
+        this.maxReceiveCount = maxReceiveCount;
+        maxReceiveCount.ifPresent(n -> {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + n);
+            }
+        });
     }
 
     /** The queue as seen from {@code region}: it receives from that region's queue and sends anywhere. */
@@ -60,8 +84,20 @@ public final class InMemoryCommitsQueue {
 
     private static final class RegionQueue {
         final List<Stored> messages = new ArrayList<>();
-        final Set<String> deduplicationIds = new HashSet<>();
+        /** Deduplication IDs with when they were sent, oldest first; pruned past the window. */
+        final LinkedHashMap<String, Long> deduplicationIds = new LinkedHashMap<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
+
+        boolean firstWithin(String deduplicationId, long nowNanos) {
+            long windowStart = nowNanos - DEDUPLICATION_WINDOW.toNanos();
+            for (Iterator<Long> it = deduplicationIds.values().iterator(); it.hasNext(); ) {
+                if (it.next() - windowStart >= 0) {
+                    break;
+                }
+                it.remove();
+            }
+            return deduplicationIds.putIfAbsent(deduplicationId, nowNanos) == null;
+        }
     }
 
     private final class View implements CommitsQueue {
@@ -75,8 +111,9 @@ public final class InMemoryCommitsQueue {
         public void send(Region destination, List<OutgoingMessage> messages) {
             synchronized (InMemoryCommitsQueue.this) {
                 RegionQueue q = queues.computeIfAbsent(destination, r -> new RegionQueue());
+                long now = System.nanoTime();
                 for (OutgoingMessage m : messages) {
-                    if (q.deduplicationIds.add(m.deduplicationId())) {
+                    if (q.firstWithin(m.deduplicationId(), now)) {
                         q.messages.add(new Stored(m.groupId(), m.body()));
                     }
                 }
@@ -109,11 +146,18 @@ public final class InMemoryCommitsQueue {
             long now = System.nanoTime();
             Set<String> blockedGroups = new HashSet<>();
             List<ReceivedMessage> out = new ArrayList<>();
-            for (Stored m : q.messages) {
-                if (m.inFlight && m.visibleAtNanos <= now) {
+            for (Iterator<Stored> it = q.messages.iterator(); it.hasNext(); ) {
+                Stored m = it.next();
+                if (m.inFlight && m.visibleAtNanos - now <= 0) {
                     m.inFlight = false;
                 }
                 if (out.size() == max || blockedGroups.contains(m.groupId)) {
+                    continue;
+                }
+                if (!m.inFlight && maxReceiveCount.isPresent() && m.receiveCount >= maxReceiveCount.getAsInt()) {
+                    it.remove();
+                    q.deadLetters.add(new DeadLetter(m.body, "received " + m.receiveCount + " times: the redrive"
+                            + " policy's maxReceiveCount " + maxReceiveCount.getAsInt() + " moved it"));
                     continue;
                 }
                 blockedGroups.add(m.groupId);
@@ -167,6 +211,27 @@ public final class InMemoryCommitsQueue {
             synchronized (InMemoryCommitsQueue.this) {
                 return queues.get(region).messages.size();
             }
+        }
+
+        @Override
+        public void extendVisibility(ReceivedMessage message, Duration visibility) {
+            synchronized (InMemoryCommitsQueue.this) {
+                for (Stored m : queues.get(region).messages) {
+                    if (m.id.equals(message.handle()) && m.inFlight) {
+                        m.visibleAtNanos = System.nanoTime() + visibility.toNanos();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public Duration visibilityTimeout() {
+            return visibilityTimeout;
+        }
+
+        @Override
+        public OptionalInt maxReceiveCount() {
+            return maxReceiveCount;
         }
     }
 }

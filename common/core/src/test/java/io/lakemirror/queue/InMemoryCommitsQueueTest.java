@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 class InMemoryCommitsQueueTest extends CommitsQueueContract {
-    private final InMemoryCommitsQueue queues = new InMemoryCommitsQueue(Duration.ofSeconds(30));
+    private final InMemoryCommitsQueue queues = new InMemoryCommitsQueue(Duration.ofSeconds(30),
+            CommitsQueue.DEFAULT_MAX_RECEIVE_COUNT);
     private final Region region = Region.of("eu-west-1");
 
     @Override

@@ -249,6 +249,10 @@ public final class InMemoryMirrorsDatabase implements MirrorsDatabase {
                 throw new StaleWriteException(id + "/" + branch + " is validated at sequence " + s.validatedSequence()
                         + ": sequence " + waiting.sequence() + " no longer waits");
             }
+            if (s.waiting().filter(w -> w.sequence() > waiting.sequence()).isPresent()) {
+                throw new StaleWriteException(id + "/" + branch + " has newer sequence "
+                        + s.waiting().get().sequence() + " waiting: sequence " + waiting.sequence() + " is not recorded");
+            }
             next = new BranchState(id, branch, s.validated(), Optional.of(waiting), s.validatorError(), s.promoted(),
                     s.promotion(), s.promoterError());
             store(next);

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A thread-safe in-memory {@link Refstore} for unit tests, following {@code RefstoreContract}. */
 public final class InMemoryRefstore implements Refstore {
     private final Map<MirrorId, Map<CommitId, StoredCommit>> commits = new ConcurrentHashMap<>();
-    private final Map<StorageNamespace, Set<String>> present = new ConcurrentHashMap<>();
+    private final Map<StorageNamespace, Map<String, Instant>> present = new ConcurrentHashMap<>();
 
     @Override
     public synchronized void putCommits(MirrorId mirror, Collection<CommitRecord> records) {
@@ -61,18 +61,33 @@ public final class InMemoryRefstore implements Refstore {
 
     @Override
     public Set<String> knownPresent(StorageNamespace namespace, Collection<String> fileIds) {
-        Set<String> known = present.getOrDefault(namespace, Set.of());
-        Set<String> found = new HashSet<>();
+        return new HashSet<>(checkedPresent(namespace, fileIds).keySet());
+    }
+
+    @Override
+    public void recordPresent(StorageNamespace namespace, Collection<String> fileIds, Instant checkedAt) {
+        Map<String, Instant> known = present.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
+        fileIds.forEach(id -> known.put(id, checkedAt));
+    }
+
+    @Override
+    public Map<String, Instant> checkedPresent(StorageNamespace namespace, Collection<String> fileIds) {
+        Map<String, Instant> known = present.getOrDefault(namespace, Map.of());
+        Map<String, Instant> found = new HashMap<>();
         for (String id : fileIds) {
-            if (known.contains(id)) {
-                found.add(id);
+            Instant at = known.get(id);
+            if (at != null) {
+                found.put(id, at);
             }
         }
         return found;
     }
 
     @Override
-    public void recordPresent(StorageNamespace namespace, Collection<String> fileIds, Instant checkedAt) {
-        present.computeIfAbsent(namespace, k -> ConcurrentHashMap.newKeySet()).addAll(fileIds);
+    public void forgetPresent(StorageNamespace namespace, Collection<String> fileIds) {
+        Map<String, Instant> known = present.get(namespace);
+        if (known != null) {
+            fileIds.forEach(known::remove);
+        }
     }
 }

@@ -310,6 +310,50 @@ public abstract class MirrorsDatabaseContract {
     }
 
     @Test
+    void recordWaiting_shouldRefuse_whenANewerSequenceIsWaiting() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordWaiting(id, MAIN, waiting(5, 50, List.of("_lakefs/newer")));
+
+        assertThatThrownBy(() -> db.recordWaiting(id, MAIN, waiting(4, 40, List.of("_lakefs/older"))))
+                .isInstanceOf(StaleWriteException.class);
+        db.recordWaiting(id, MAIN, waiting(5, 50, List.of("_lakefs/still")));
+        db.recordWaiting(id, MAIN, waiting(6, 60, List.of("_lakefs/newest")));
+
+        BranchState.Waiting waiting = db.getBranchState(id, MAIN).orElseThrow().waiting().orElseThrow();
+        assertThat(waiting.sequence()).isEqualTo(6);
+        assertThat(waiting.missing()).containsExactly("_lakefs/newest");
+    }
+
+    @Test
+    void putSensorBranchState_shouldKeepTheSensedTimesOfUnpromotedSequences() {
+        MirrorId id = MirrorId.of("m1");
+        List<SensorBranchState.Sensed> unpromoted = List.of(new SensorBranchState.Sensed(3, T0.plusMillis(1)),
+                new SensorBranchState.Sensed(7, T0.plusSeconds(9)));
+        SensorBranchState state = new SensorBranchState(id, MAIN, 8, Optional.of(commitId(8)), T0.plusSeconds(10),
+                false, 8, unpromoted);
+
+        db.putSensorBranchState(state, 0);
+        db.putSensorBranchState(state, 0);
+
+        assertThat(db.getSensorBranchState(id, MAIN)).contains(state);
+        assertThat(db.listSensorBranchStates(id)).containsExactly(state);
+    }
+
+    @Test
+    void createMirror_shouldKeepTheSourceIdentity() {
+        MirrorSpec spec = spec("m1", "mirror-one").withSourceIdentity(
+                new MirrorSpec.SourceIdentity(T0.minusSeconds(3600), "s3://bucket-us/repos/source-repo"));
+
+        db.createMirror(spec);
+        db.requestDeletion(spec.id(), T0);
+
+        MirrorSpec stored = db.getMirror(spec.id()).orElseThrow().spec();
+        assertThat(stored).isEqualTo(spec.withDeleteRequested(T0));
+        assertThat(stored.sourceIdentity()).contains(new MirrorSpec.SourceIdentity(T0.minusSeconds(3600),
+                "s3://bucket-us/repos/source-repo"));
+    }
+
+    @Test
     void recordValidated_shouldLetExactlyOneOfTwoConcurrentWritersWin() throws Exception {
         MirrorId id = MirrorId.of("m1");
         for (int round = 1; round <= 20; round++) {

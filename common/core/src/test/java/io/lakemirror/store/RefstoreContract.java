@@ -98,6 +98,31 @@ public abstract class RefstoreContract {
     }
 
     @Test
+    void checkedPresent_shouldTellWhenEachFileWasLastFoundPresent() {
+        StorageNamespace ns = StorageNamespace.of("s3://bucket/checked");
+        refstore.recordPresent(ns, List.of("r1", "r2"), T0);
+        refstore.recordPresent(ns, List.of("r2"), T0.plusSeconds(60));
+
+        Map<String, java.time.Instant> checked = refstore.checkedPresent(ns, List.of("r1", "r2", "r3"));
+
+        assertThat(checked).containsExactlyInAnyOrderEntriesOf(Map.of("r1", T0, "r2", T0.plusSeconds(60)));
+        assertThat(refstore.checkedPresent(StorageNamespace.of("s3://bucket/other"), List.of("r1"))).isEmpty();
+    }
+
+    @Test
+    void forgetPresent_shouldForgetOnlyThoseFiles_ofThatNamespace() {
+        StorageNamespace ns = StorageNamespace.of("s3://bucket/forget");
+        StorageNamespace other = StorageNamespace.of("s3://bucket/keep");
+        refstore.recordPresent(ns, List.of("r1", "r2"), T0);
+        refstore.recordPresent(other, List.of("r1"), T0);
+
+        refstore.forgetPresent(ns, List.of("r1", "absent"));
+
+        assertThat(refstore.knownPresent(ns, List.of("r1", "r2"))).containsExactly("r2");
+        assertThat(refstore.knownPresent(other, List.of("r1"))).containsExactly("r1");
+    }
+
+    @Test
     void putCommits_shouldAcceptTheSameRecordTwiceInOneCall() {
         refstore.putCommits(MIRROR, List.of(commit(1), commit(1)));
 

@@ -319,6 +319,33 @@ class SqsCommitsQueueIT extends CommitsQueueContract {
     }
 
     @Test
+    void verifyConsumerSetup_shouldRefuseAQueue_whoseMaxReceiveCountIsBelowThree() {
+        int n = QUEUES.incrementAndGet();
+        ElasticMq.FifoQueue low = elasticMq.createFifoQueue("low-budget-" + n + ".fifo", "low-budget-dlq-" + n + ".fifo", 2);
+        SqsCommitsQueue lowBudget = open(HERE, Map.of("queue.sqs.queue_urls", Map.of(HERE.value(), low.url())));
+
+        lowBudget.send(HERE, List.of(message("g", "1", "sent anyway")));
+
+        assertThatThrownBy(lowBudget::verifyConsumerSetup)
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("maxReceiveCount 2")
+                .hasMessageContaining("at least 3")
+                .hasMessageContaining(low.url())
+                .hasMessageEndingWith("this process does not consume the queue until then");
+        assertThatThrownBy(() -> lowBudget.receive(10, NO_WAIT)).isInstanceOf(NonRetryableException.class);
+    }
+
+    @Test
+    void maxReceiveCountAndVisibility_shouldComeFromTheQueuesOwnAttributes() {
+        int n = QUEUES.incrementAndGet();
+        ElasticMq.FifoQueue seven = elasticMq.createFifoQueue("seven-" + n + ".fifo", "seven-dlq-" + n + ".fifo", 7);
+        SqsCommitsQueue q = open(HERE, Map.of("queue.sqs.queue_urls", Map.of(HERE.value(), seven.url())));
+
+        assertThat(q.maxReceiveCount()).hasValue(7);
+        assertThat(q.visibilityTimeout()).isPositive();
+    }
+
+    @Test
     void deadLetter_shouldKeepTheBodyGroupAndReason_inTheDeadLetterQueue() {
         queue.send(HERE, List.of(message("mirror-1/main", "1", "{not json")));
         ReceivedMessage poison = await().alias("the poison message").atMost(Duration.ofSeconds(10))

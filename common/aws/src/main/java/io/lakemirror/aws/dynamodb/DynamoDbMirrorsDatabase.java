@@ -487,10 +487,15 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
     public void recordWaiting(MirrorId id, BranchId branch, BranchState.Waiting waiting) {
         String call = "recordWaiting(" + id + "/" + branch + ", sequence " + waiting.sequence() + ")";
         Outcome outcome = updateBranch(call, id, branch, "#waiting = :waiting", null,
-                "attribute_not_exists(#validated) OR #validated.#sequence < :seq",
+                "(attribute_not_exists(#validated) OR #validated.#sequence < :seq)"
+                        + " AND (attribute_not_exists(#waiting) OR #waiting.#sequence <= :seq)",
                 Map.of("waiting", ItemCodec.waiting(waiting), "seq", n(waiting.sequence())));
         if (!outcome.written()) {
             BranchState current = currentBranchState(outcome, id, branch);
+            if (current.validatedSequence() < waiting.sequence() && current.waiting().isPresent()) {
+                throw new StaleWriteException(id + "/" + branch + " has newer sequence " + current.waiting().get().sequence()
+                        + " waiting: sequence " + waiting.sequence() + " is not recorded");
+            }
             throw new StaleWriteException(id + "/" + branch + " is validated at sequence " + current.validatedSequence()
                     + ": sequence " + waiting.sequence() + " no longer waits; not recorded");
         }

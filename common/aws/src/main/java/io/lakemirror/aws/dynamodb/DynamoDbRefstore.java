@@ -212,6 +212,28 @@ public final class DynamoDbRefstore implements Refstore {
         batches.put("recordPresent(" + namespace + ", " + items.size() + " files)", items);
     }
 
+    @Override
+    public Map<String, Instant> checkedPresent(StorageNamespace namespace, Collection<String> fileIds) {
+        String pk = TableKeys.presentPk(organization, namespace);
+        List<Map<String, AttributeValue>> keys = Batches.distinct(fileIds, f -> f).stream()
+                .map(f -> TableKeys.key(pk, requireFileId(f))).toList();
+        Map<String, Instant> found = new HashMap<>();
+        for (Map<String, AttributeValue> item : batches.get("checkedPresent(" + namespace + ", " + keys.size()
+                + " files)", keys, Optional.empty())) {
+            ItemCodec.PresentFile file = codec.decodePresent(item);
+            found.put(file.fileId(), file.checkedAt());
+        }
+        return found;
+    }
+
+    @Override
+    public void forgetPresent(StorageNamespace namespace, Collection<String> fileIds) {
+        String pk = TableKeys.presentPk(organization, namespace);
+        List<Map<String, AttributeValue>> keys = Batches.distinct(fileIds, f -> f).stream()
+                .map(f -> TableKeys.key(pk, requireFileId(f))).toList();
+        batches.delete("forgetPresent(" + namespace + ", " + keys.size() + " files)", keys);
+    }
+
     private static String requireFileId(String fileId) {
         if (fileId == null || fileId.isEmpty()) {
             throw new InvalidInputException("a file ID must not be empty (a sort key cannot be); not retried");

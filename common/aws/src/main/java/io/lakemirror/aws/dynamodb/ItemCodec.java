@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -93,6 +94,9 @@ public final class ItemCodec {
     static final String NAMESPACE = "namespace";
     static final String FILE_ID = "file_id";
     static final String CHECKED_AT = "checked_at";
+    static final String UNPROMOTED = "unpromoted";
+    static final String SOURCE_CREATED_AT = "source_created_at";
+    static final String SOURCE_STORAGE_NAMESPACE = "source_storage_namespace";
 
     private static final DateTimeFormatter INSTANT = DateTimeFormatter
             .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -164,6 +168,10 @@ public final class ItemCodec {
         item.put(CREATED_AT, instant(spec.createdAt()));
         item.put(CREATED_BY, s(spec.createdBy()));
         spec.deleteRequestedAt().ifPresent(at -> item.put(DELETE_REQUESTED_AT, instant(at)));
+        spec.sourceIdentity().ifPresent(source -> {
+            item.put(SOURCE_CREATED_AT, instant(source.creationDate()));
+            item.put(SOURCE_STORAGE_NAMESPACE, s(source.storageNamespace()));
+        });
         return item;
     }
 
@@ -173,7 +181,9 @@ public final class ItemCodec {
                 RepositoryId.of(r.string(NAME)), RepositoryId.of(r.string(SOURCE_REPOSITORY)),
                 Region.of(r.string(SOURCE_REGION)), Region.of(r.string(DESTINATION_REGION)),
                 StorageNamespace.of(r.string(STORAGE_NAMESPACE)), BranchId.of(r.string(DEFAULT_BRANCH)),
-                r.instant(CREATED_AT), r.string(CREATED_BY), r.optionalInstant(DELETE_REQUESTED_AT)));
+                r.instant(CREATED_AT), r.string(CREATED_BY), r.optionalInstant(DELETE_REQUESTED_AT),
+                r.has(SOURCE_CREATED_AT) ? Optional.of(new MirrorSpec.SourceIdentity(r.instant(SOURCE_CREATED_AT),
+                        r.string(SOURCE_STORAGE_NAMESPACE))) : Optional.empty()));
     }
 
     // --- mirror status
@@ -247,6 +257,11 @@ public final class ItemCodec {
         item.put(SENSED_AT, instant(state.sensedAt()));
         item.put(SENT, bool(state.sent()));
         item.put(COMMITS_SENT, n(state.commitsSent()));
+        if (!state.unpromoted().isEmpty()) {
+            item.put(UNPROMOTED, AttributeValue.fromL(state.unpromoted().stream()
+                    .map(u -> AttributeValue.fromM(Map.of(SEQUENCE, n(u.sequence()), SENSED_AT, instant(u.at()))))
+                    .toList()));
+        }
         return item;
     }
 
@@ -254,7 +269,8 @@ public final class ItemCodec {
         ItemReader r = reader(item, TYPE_SENSOR);
         return r.decode("sensor branch state", () -> new SensorBranchState(MirrorId.of(r.string(MIRROR_ID)),
                 BranchId.of(r.string(BRANCH)), r.number(SEQUENCE), r.optionalString(HEAD).map(CommitId::of),
-                r.instant(SENSED_AT), r.bool(SENT), r.number(COMMITS_SENT)));
+                r.instant(SENSED_AT), r.bool(SENT), r.number(COMMITS_SENT),
+                r.optionalMaps(UNPROMOTED, u -> new SensorBranchState.Sensed(u.number(SEQUENCE), u.instant(SENSED_AT)))));
     }
 
     // --- sent commit

@@ -148,6 +148,26 @@ final class ItemReader {
         return out;
     }
 
+    /** A list of maps, each read with {@code decode}; an empty list when the attribute is absent. */
+    <T> List<T> optionalMaps(String name, Function<ItemReader, T> decode) {
+        if (!has(name)) {
+            return List.of();
+        }
+        AttributeValue value = required(name);
+        if (!value.hasL()) {
+            throw corrupt("attribute " + name + " must be a list (L), got " + value.type());
+        }
+        List<T> out = new ArrayList<>(value.l().size());
+        for (int i = 0; i < value.l().size(); i++) {
+            AttributeValue element = value.l().get(i);
+            if (!element.hasM()) {
+                throw corrupt("attribute " + name + " must hold maps only, got " + element.type() + " at " + i);
+            }
+            out.add(decode.apply(new ItemReader(element.m(), where + ", attribute " + name + "[" + i + "]")));
+        }
+        return out;
+    }
+
     /** A map attribute, read with the same error context. */
     ItemReader map(String name) {
         AttributeValue value = required(name);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,21 +26,41 @@ import java.util.function.Consumer;
  *
  * <p>SQS never returns a message of a group while another message of that group is in flight, so a
  * group appearing in a receive means every earlier receipt of that group has lapsed: its held
- * messages are dropped and its outstanding message forgotten. Thread-safe.
+ * messages are dropped and its outstanding message forgotten. An outstanding message that is
+ * neither acknowledged nor kept alive by a heartbeat ({@link #touched}) for {@code outstandingLimit}
+ * (the visibility timeout) has lapsed in SQS as well, and is forgotten too, so a consumer that
+ * loses a message never leaves its group's bookkeeping behind. Thread-safe.
  */
 final class GroupGate {
     private final Clock clock;
     private final Duration holdLimit;
+    private final Duration outstandingLimit;
     private final Map<String, ArrayDeque<Held>> held = new LinkedHashMap<>();
-    private final Set<String> outstanding = new HashSet<>();
+    /** Groups with a message handed out, and when it was handed out or last kept alive. */
+    private final Map<String, Instant> outstanding = new HashMap<>();
 
     private record Held(ReceivedMessage message, Instant receivedAt) {
     }
 
     /** @param holdLimit how long a received message may wait here before it is too old to hand out */
     GroupGate(Clock clock, Duration holdLimit) {
+        this(clock, holdLimit, holdLimit.multipliedBy(2));
+    }
+
+    /**
+     * @param holdLimit        how long a received message may wait here before it is too old to hand out
+     * @param outstandingLimit after how long without acknowledgement or heartbeat a handed-out message
+     *                         counts as lapsed (the queue's visibility timeout)
+     */
+    GroupGate(Clock clock, Duration holdLimit, Duration outstandingLimit) {
         this.clock = clock;
         this.holdLimit = holdLimit;
+        this.outstandingLimit = outstandingLimit;
+    }
+
+    private void forgetLapsed(Instant now) {
+        Instant oldest = now.minus(outstandingLimit);
+        outstanding.values().removeIf(at -> at.isBefore(oldest));
     }
 
     private static String group(ReceivedMessage message) {
@@ -52,10 +73,12 @@ final class GroupGate {
      */
     synchronized List<ReceivedMessage> takeHeld(int max, Consumer<ReceivedMessage> dropped) {
         List<ReceivedMessage> out = new ArrayList<>();
-        Instant oldest = clock.instant().minus(holdLimit);
+        Instant now = clock.instant();
+        forgetLapsed(now);
+        Instant oldest = now.minus(holdLimit);
         for (Iterator<Map.Entry<String, ArrayDeque<Held>>> it = held.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, ArrayDeque<Held>> group = it.next();
-            if (outstanding.contains(group.getKey())) {
+            if (outstanding.containsKey(group.getKey())) {
                 continue;
             }
             ArrayDeque<Held> queue = group.getValue();
@@ -64,7 +87,7 @@ final class GroupGate {
             }
             if (!queue.isEmpty() && out.size() < max) {
                 out.add(queue.pollFirst().message());
-                outstanding.add(group.getKey());
+                outstanding.put(group.getKey(), now);
             }
             if (queue.isEmpty()) {
                 it.remove();
@@ -79,6 +102,7 @@ final class GroupGate {
      */
     synchronized List<ReceivedMessage> admit(List<ReceivedMessage> received) {
         Instant now = clock.instant();
+        forgetLapsed(now);
         Set<String> seen = new HashSet<>();
         List<ReceivedMessage> out = new ArrayList<>();
         for (ReceivedMessage message : received) {
@@ -86,12 +110,22 @@ final class GroupGate {
             if (seen.add(group)) {
                 held.remove(group);
                 out.add(message);
-                outstanding.add(group);
+                outstanding.put(group, now);
             } else {
                 held.computeIfAbsent(group, g -> new ArrayDeque<>()).addLast(new Held(message, now));
             }
         }
         return out;
+    }
+
+    /** A heartbeat kept the message in flight: its group stays outstanding for another {@code outstandingLimit}. */
+    synchronized void touched(ReceivedMessage message) {
+        outstanding.computeIfPresent(group(message), (g, at) -> clock.instant());
+    }
+
+    /** Groups with a message handed out, for tests and the bound on bookkeeping. */
+    synchronized int outstandingCount() {
+        return outstanding.size();
     }
 
     /** The message was deleted or dead-lettered: the next held message of its group may go out. */

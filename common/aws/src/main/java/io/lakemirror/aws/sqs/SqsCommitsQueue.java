@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +68,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *       {@link NonRetryableException}: without a dead-letter queue, a message that can never be
  *       processed would block its FIFO group (mirror branch) for the queue's whole retention period
  *       and then vanish, and a message that crashes its consumer would be retried for ever.
- *       Sending needs no dead-letter queue, so a process that only sends is unaffected.</li>
+ *       Sending needs no dead-letter queue, so a process that only sends is unaffected. A redrive
+ *       policy whose {@code maxReceiveCount} is below {@value CommitsQueue#MIN_MAX_RECEIVE_COUNT} is
+ *       refused the same way: the consumer needs one receive to check a message, one to hand it
+ *       over, and one spare for a crash, or SQS moves messages before the consumer can act.</li>
+ *   <li><b>Heartbeats.</b> {@link #extendVisibility} keeps a message hidden while it is handled,
+ *       without giving it or the messages held behind it back.</li>
  * </ul>
  * Thread-safe; close it to release the clients it built.
  */
@@ -363,6 +369,37 @@ public final class SqsCommitsQueue implements CommitsQueue, AutoCloseable {
         }
     }
 
+    @Override
+    public void extendVisibility(ReceivedMessage message, Duration visibility) {
+        Receipt receipt = receipt(message);
+        int seconds = visibilitySeconds(visibility);
+        try {
+            client(region).changeMessageVisibility(b -> b.queueUrl(url(region)).receiptHandle(receipt.handle())
+                    .visibilityTimeout(seconds));
+        } catch (MessageNotInflightException | ReceiptHandleIsInvalidException e) {
+            throw new NonRetryableException("keeping message " + message.messageId() + " hidden in "
+                    + describe(region) + " failed: it is no longer in flight (its visibility timeout ran out); it"
+                    + " is delivered again, and handling it twice is harmless", e);
+        } catch (SdkException e) {
+            throw SqsErrors.translate(e, "keeping message " + message.messageId() + " hidden for " + seconds + " s",
+                    describe(region), "the next heartbeat tries again before its visibility timeout runs out");
+        }
+        ConsumerQueues queues = consumer;
+        if (queues != null) {
+            queues.gate().touched(message);
+        }
+    }
+
+    @Override
+    public Duration visibilityTimeout() {
+        return consumer().visibility();
+    }
+
+    @Override
+    public OptionalInt maxReceiveCount() {
+        return OptionalInt.of(consumer().maxReceiveCount());
+    }
+
     private void acknowledged(ReceivedMessage message) {
         ConsumerQueues queues = consumer;
         if (queues != null) {
@@ -551,6 +588,14 @@ public final class SqsCommitsQueue implements CommitsQueue, AutoCloseable {
                     + " Give the queue a FIFO dead-letter queue (the CDK stack does); this process does not consume"
                     + " the queue until then");
         }
+        int maxReceiveCount = maxReceiveCount(redrive, where);
+        if (maxReceiveCount < MIN_MAX_RECEIVE_COUNT) {
+            throw new NonRetryableException("the RedrivePolicy of " + where + " has maxReceiveCount " + maxReceiveCount
+                    + ", below the " + MIN_MAX_RECEIVE_COUNT + " a consumer needs (one receive to check a message, one"
+                    + " to hand it over before SQS moves it, one spare for a crash): raise it to at least "
+                    + MIN_MAX_RECEIVE_COUNT + " (the CDK stack uses " + DEFAULT_MAX_RECEIVE_COUNT + "); this process"
+                    + " does not consume the queue until then");
+        }
         String arn = deadLetterTargetArn(redrive, where);
         String[] parts = arn.split(":", 6);
         if (parts.length != 6 || !"sqs".equals(parts[2]) || parts[5].isEmpty()) {
@@ -569,10 +614,28 @@ public final class SqsCommitsQueue implements CommitsQueue, AutoCloseable {
             visibility = DEFAULT_VISIBILITY_TIMEOUT;
         }
         ConsumerQueues resolved = new ConsumerQueues(url, dlqUrl, dlqName, dlqName.endsWith(".fifo"),
-                new GroupGate(clock, visibility.dividedBy(2)));
-        LOG.info("Consuming {} ({}, visibility timeout {} s); dead letters go to {} ({})", where, url,
-                visibility.toSeconds(), dlqName, dlqUrl);
+                new GroupGate(clock, visibility.dividedBy(2), visibility), visibility, maxReceiveCount);
+        LOG.info("Consuming {} ({}, visibility timeout {} s); dead letters go to {} ({}) after {} receives", where, url,
+                visibility.toSeconds(), dlqName, dlqUrl, maxReceiveCount);
         return resolved;
+    }
+
+    /** The redrive policy's {@code maxReceiveCount}, which SQS reports as a string and CloudFormation as a number. */
+    static int maxReceiveCount(String redrive, String where) {
+        try {
+            JsonNode policy = JSON.readTree(redrive);
+            JsonNode count = policy == null ? null : policy.get("maxReceiveCount");
+            if (count != null && (count.isIntegralNumber() || count.isTextual())) {
+                long value = Long.parseLong(count.asText().trim());
+                if (value >= 1 && value <= Integer.MAX_VALUE) {
+                    return (int) value;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.trace("RedrivePolicy of {} has no readable maxReceiveCount: {}", where, e.getMessage());
+        }
+        throw new NonRetryableException("the RedrivePolicy of " + where + " has no valid maxReceiveCount (" + redrive
+                + "); fix the policy, this process does not consume the queue until then");
     }
 
     private static String deadLetterTargetArn(String redrive, String where) {
@@ -637,6 +700,6 @@ public final class SqsCommitsQueue implements CommitsQueue, AutoCloseable {
 
     /** This region's queue and its dead-letter queue, found once. */
     private record ConsumerQueues(String url, String deadLetterUrl, String deadLetterName, boolean deadLetterFifo,
-                                  GroupGate gate) {
+                                  GroupGate gate, Duration visibility, int maxReceiveCount) {
     }
 }

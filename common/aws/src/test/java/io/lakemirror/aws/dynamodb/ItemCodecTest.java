@@ -87,6 +87,13 @@ class ItemCodecTest {
                         CODEC::encodeSensorState, CODEC::decodeSensorState, "ORG#acme#MIRROR#m1", "SENSOR#main"),
                 new Case<>(ItemCodec.TYPE_SENSOR, new SensorBranchState(M1, MAIN, 8, Optional.empty(), T0, true, 12),
                         CODEC::encodeSensorState, CODEC::decodeSensorState, "ORG#acme#MIRROR#m1", "SENSOR#main"),
+                new Case<>(ItemCodec.TYPE_SENSOR, new SensorBranchState(M1, MAIN, 9, Optional.of(commitId(9)), T0, true, 14,
+                        List.of(new SensorBranchState.Sensed(2, T0.minusSeconds(60)),
+                                new SensorBranchState.Sensed(8, T0.minusNanos(5)))),
+                        CODEC::encodeSensorState, CODEC::decodeSensorState, "ORG#acme#MIRROR#m1", "SENSOR#main"),
+                new Case<>(ItemCodec.TYPE_SPEC, spec("m1", "mirror-one").withSourceIdentity(new MirrorSpec.SourceIdentity(
+                        T0.minusSeconds(86_400), "s3://bucket-us/repos/source-repo")), CODEC::encodeSpec, CODEC::decodeSpec,
+                        "ORG#acme#MIRRORS", "m1#SPEC"),
                 new Case<>(ItemCodec.TYPE_SENT, commitId(5), c -> CODEC.encodeSentCommit(M1, c), CODEC::decodeSentCommit,
                         "ORG#acme#MIRROR#m1", "SENT#" + commitId(5)),
                 new Case<>(ItemCodec.TYPE_BRANCH, full, CODEC::encodeBranchState, CODEC::decodeBranchState,

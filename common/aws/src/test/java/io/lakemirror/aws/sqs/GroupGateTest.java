@@ -107,6 +107,24 @@ class GroupGateTest {
         assertThat(gate.heldCount()).isZero();
     }
 
+    @Test
+    void outstanding_shouldBeForgotten_whenNeitherAcknowledgedNorKeptAliveForAVisibilityTimeout() {
+        GroupGate bounded = new GroupGate(clock, HOLD_LIMIT, Duration.ofSeconds(30));
+        for (int i = 0; i < 100; i++) {
+            bounded.admit(List.of(m("lost-" + i, "x" + i)));
+        }
+        bounded.admit(List.of(m("alive", "a1"), m("alive", "a2")));
+        assertThat(bounded.outstandingCount()).isEqualTo(101);
+
+        clock.advance(Duration.ofSeconds(20));
+        bounded.touched(m("alive", "a1"));
+        clock.advance(Duration.ofSeconds(20));
+        List<ReceivedMessage> none = bounded.takeHeld(10, dropped::add);
+
+        assertThat(bounded.outstandingCount()).as("only the group kept alive by a heartbeat").isEqualTo(1);
+        assertThat(none).as("a2 still waits behind a1, whose heartbeat keeps it in flight").isEmpty();
+    }
+
     private static final class SettableClock extends Clock {
         private Instant now = Instant.parse("2026-11-25T10:00:00Z");
 
