@@ -19,19 +19,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the {@code dynoxide} executable, installing the npm package {@value #PACKAGE}@{@value #VERSION}
- * into {@code <repo>/.tools} when it is missing and npm is available.
+ * Finds the {@code dynoxide} executable, installing the npm package of this machine's OS and CPU
+ * ({@code @dynoxide/<os>-<cpu>}, npm's names: {@code linux}, {@code darwin}, {@code win32};
+ * {@code x64}, {@code arm64}) at {@value #VERSION} into {@code <repo>/.tools} when it is missing and
+ * npm is available.
+ *
+ * <p>dynoxide is published on npm for {@link #PUBLISHED_PLATFORMS} only (checked with {@code npm view
+ * @dynoxide/<platform> version}: {@code linux-arm64}, {@code darwin-x64}, {@code darwin-arm64} and
+ * {@code win32-x64} answer 404). Elsewhere the lookup fails saying so, with the two ways on: a
+ * dynoxide binary built for the machine in {@value #OVERRIDE}, or the end-to-end suite on LocalStack
+ * ({@code mvn verify -Plocalstack}, with Docker).
  *
  * <p>Lookup order: system property or environment variable {@value #OVERRIDE} (a path to the
- * binary); {@code .tools/node_modules/@dynoxide/linux-x64/dynoxide} in the working directory or any
+ * binary); {@code .tools/node_modules/@dynoxide/<platform>/dynoxide} in the working directory or any
  * parent; then an npm install into the reactor root's {@code .tools} (or {@code ~/.cache/lakemirror/.tools}
  * outside a checkout). Without npm it fails with the command to run, never skips.
  */
 public final class DynoxideBinary {
     public static final String OVERRIDE = "LAKEMIRROR_DYNOXIDE";
-    public static final String PACKAGE = "@dynoxide/linux-x64";
+    /** npm's name of this machine's platform, e.g. {@code linux-x64}. */
+    public static final String PLATFORM = platform(System.getProperty("os.name"), System.getProperty("os.arch"));
+    /** Platforms whose {@code @dynoxide/<platform>} package exists on npm. */
+    public static final java.util.Set<String> PUBLISHED_PLATFORMS = java.util.Set.of("linux-x64");
+    public static final String PACKAGE = "@dynoxide/" + PLATFORM;
     public static final String VERSION = "1.2.1";
-    static final String RELATIVE = ".tools/node_modules/" + PACKAGE + "/dynoxide";
+    static final String RELATIVE = ".tools/node_modules/" + PACKAGE + "/dynoxide" + (PLATFORM.startsWith("win32") ? ".exe" : "");
 
     private static final Logger LOG = LoggerFactory.getLogger(DynoxideBinary.class);
     private static final long INSTALL_TIMEOUT_SECONDS = 300;
@@ -70,6 +82,12 @@ public final class DynoxideBinary {
             }
         }
         Path toolsRoot = installRoot(workingDirectory);
+        if (!PUBLISHED_PLATFORMS.contains(PLATFORM)) {
+            throw new IllegalStateException("dynoxide is not installed, and npm has no dynoxide package for this machine ("
+                    + PACKAGE + "; dynoxide publishes " + PUBLISHED_PLATFORMS + " only): set " + OVERRIDE + " to a dynoxide "
+                    + VERSION + " binary built for " + PLATFORM + ", or run the end-to-end suite on LocalStack"
+                    + " (mvn verify -Plocalstack, needs Docker)");
+        }
         Optional<Path> npm = findOnPath("npm", env);
         if (npm.isEmpty()) {
             throw new IllegalStateException("dynoxide is not installed (looked for " + RELATIVE + " from "
@@ -135,6 +153,19 @@ public final class DynoxideBinary {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while installing dynoxide into " + tools, e);
         }
+    }
+
+    /** npm's {@code <os>-<cpu>} for a JVM's {@code os.name} and {@code os.arch}. */
+    static String platform(String osName, String osArch) {
+        String lower = osName.toLowerCase(java.util.Locale.ROOT);
+        String os = lower.startsWith("mac") || lower.startsWith("darwin") ? "darwin"
+                : lower.startsWith("windows") ? "win32" : lower.replace(' ', '-');
+        String cpu = switch (osArch) {
+            case "amd64", "x86_64" -> "x64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> osArch;
+        };
+        return os + "-" + cpu;
     }
 
     static Optional<Path> findOnPath(String name, Map<String, String> env) {

@@ -85,6 +85,8 @@ public final class World implements AutoCloseable {
     private S3Mock s3Mock;
     private ElasticMq elasticMq;
     private Dynoxide dynoxide;
+    /** The LocalStack container, when the world runs on {@link Backend#LOCALSTACK} (then S3Mock, ElasticMQ and dynoxide are null). */
+    private LocalStackBackend localStack;
     private EmbeddedPostgresServer postgres;
     private DynamoDbClient dynamoDb;
     private DynamoDbStreamsClient dynamoDbStreams;
@@ -102,6 +104,9 @@ public final class World implements AutoCloseable {
     // ---------------------------------------------------------------- startup
 
     private World start() {
+        if (settings.backend == Backend.LOCALSTACK) {
+            return startOnLocalStack();
+        }
         long started = System.nanoTime();
         Duration cpuBefore = cpuTime();
         AtomicInteger threads = new AtomicInteger();
@@ -195,6 +200,56 @@ public final class World implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The same world on LocalStack: one container serves DynamoDB and its streams, SQS and S3; the
+     * lakeFS test servers store into LocalStack's buckets and the {@link BucketReplicator}s still copy
+     * between them, as S3 replication would.
+     */
+    private World startOnLocalStack() {
+        long started = System.nanoTime();
+        if (settings.shutdownHook) {
+            shutdownHook = new Thread(this::close, "world-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        try {
+            localStack = timed("localstack", LocalStackBackend::start);
+            dynamoDb = localStack.dynamoDb();
+            dynamoDbStreams = localStack.dynamoDbStreams();
+            timed("buckets", () -> {
+                settings.regions.forEach(r -> localStack.createBucket(settings.bucket(r)));
+                return null;
+            });
+            Map<Region, ElasticMq.FifoQueue> queues = new LinkedHashMap<>();
+            settings.regions.forEach(r -> queues.put(r, localStack.createFifoQueue(settings.queueName(r),
+                    settings.dlqName(r), settings.maxReceiveCount)));
+            Map<Region, LakeFsTestServer> servers = new LinkedHashMap<>();
+            if (settings.lakeFs) {
+                for (Region region : settings.regions) {
+                    LakeFsTestServer server = timed("lakefs " + region, () -> startLakeFs(region, localStack.endpoint()));
+                    lakeFsServers.add(server);
+                    servers.put(region, server);
+                }
+            }
+            timed("replicators", () -> {
+                startReplicators(localStack.s3());
+                return null;
+            });
+            for (Region region : settings.regions) {
+                Map<String, Object> values = configValues(region, servers, queues);
+                sites.add(new Site(region, settings.bucket(region), servers.get(region), queues.get(region),
+                        settings.refstoreTable(region), Collections.unmodifiableMap(values), ConfigLoader.fromMap(values)));
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("World on LocalStack did not start ({}); stopping what did", e.toString());
+            close();
+            throw e;
+        }
+        startupTimes.put("total", Duration.ofNanos(System.nanoTime() - started));
+        LOG.info("World of {} region(s) {} started on {} in {} ms", settings.regions.size(), settings.regions,
+                localStack, startupTimes.get("total").toMillis());
+        return this;
+    }
+
     private static Duration cpuTime() {
         return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     }
@@ -218,9 +273,13 @@ public final class World implements AutoCloseable {
     }
 
     private LakeFsTestServer startLakeFs(Region region, S3Mock s3) {
+        return startLakeFs(region, s3.endpoint());
+    }
+
+    private LakeFsTestServer startLakeFs(Region region, URI s3Endpoint) {
         return LakeFsTestServer.builder()
                 .port(settings.lakeFsPorts.getOrDefault(region, 0))
-                .s3Endpoint(s3.endpoint())
+                .s3Endpoint(s3Endpoint)
                 .s3Region(region.value())
                 .s3Credentials(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)
                 .adminUser(settings.adminUser, settings.adminAccessKeyId, settings.adminSecretAccessKey)
@@ -230,13 +289,17 @@ public final class World implements AutoCloseable {
     }
 
     private void startReplicators() {
+        startReplicators(s3Mock.client());
+    }
+
+    private void startReplicators(S3Client s3) {
         long seed = settings.replicationSeed;
         for (Region from : settings.regions) {
             for (Region to : settings.regions) {
                 if (from.equals(to)) {
                     continue;
                 }
-                BucketReplicator replicator = BucketReplicator.builder(s3Mock.client())
+                BucketReplicator replicator = BucketReplicator.builder(s3)
                         .name(from + "->" + to)
                         .source(settings.bucket(from))
                         .destination(settings.bucket(to))
@@ -267,10 +330,10 @@ public final class World implements AutoCloseable {
         v.putAll(authConfig(region, servers.get(region)));
         v.put("mirrors_database.type", "dynamodb");
         v.put("mirrors_database.dynamodb.table_name", settings.mirrorsTable);
-        v.put("mirrors_database.dynamodb.endpoint", dynoxide.endpoint().toString());
+        v.put("mirrors_database.dynamodb.endpoint", dynamoDbEndpoint().toString());
         v.put("refstore_database.type", "dynamodb");
         v.put("refstore_database.dynamodb.table_name", settings.refstoreTable(region));
-        v.put("refstore_database.dynamodb.endpoint", dynoxide.endpoint().toString());
+        v.put("refstore_database.dynamodb.endpoint", dynamoDbEndpoint().toString());
         if (postgres != null) {
             // The mirrors database (global: one database every region reaches) and each region's refstore on PostgreSQL.
             for (String key : List.of("mirrors_database.dynamodb.table_name", "mirrors_database.dynamodb.endpoint",
@@ -287,10 +350,10 @@ public final class World implements AutoCloseable {
             v.put("refstore_database.postgres.max_idle_connections", 1);
         }
         v.put("blockstore.type", "s3");
-        v.put("blockstore.s3.endpoint", s3Mock.endpoint().toString());
+        v.put("blockstore.s3.endpoint", (localStack != null ? localStack.endpoint() : s3Mock.endpoint()).toString());
         v.put("blockstore.s3.force_path_style", true);
         v.put("queue.type", "sqs");
-        v.put("queue.sqs.endpoint", elasticMq.endpoint().toString());
+        v.put("queue.sqs.endpoint", (localStack != null ? localStack.endpoint() : elasticMq.endpoint()).toString());
         Map<String, String> urls = new LinkedHashMap<>();
         queues.forEach((r, q) -> urls.put(r.value(), q.url()));
         v.put("queue.sqs.queue_urls", urls);
@@ -310,6 +373,10 @@ public final class World implements AutoCloseable {
         // A null override removes the key, so the service's documented default applies.
         v.values().removeIf(Objects::isNull);
         return v;
+    }
+
+    private URI dynamoDbEndpoint() {
+        return localStack != null ? localStack.endpoint() : dynoxide.endpoint();
     }
 
     private static URI lakeFsEndpoint(Region region, Map<Region, LakeFsTestServer> servers) {
@@ -393,7 +460,7 @@ public final class World implements AutoCloseable {
 
     /** S3 client of the shared S3Mock (path style); owned by the world. */
     public S3Client s3() {
-        return s3Mock.client();
+        return localStack != null ? localStack.s3() : s3Mock.client();
     }
 
     /**
@@ -412,7 +479,7 @@ public final class World implements AutoCloseable {
 
     /** SQS client of the shared ElasticMQ; owned by the world. */
     public SqsClient sqs() {
-        return elasticMq.client();
+        return localStack != null ? localStack.sqs() : elasticMq.client();
     }
 
     /** DynamoDB client of dynoxide whose stream ARNs KCL accepts; owned by the world. */
@@ -561,6 +628,7 @@ public final class World implements AutoCloseable {
         parts.add(elasticMq);
         parts.add(s3Mock);
         parts.add(dynoxide);
+        parts.add(localStack);
         parts.add(postgres);
         List<String> failures = new ArrayList<>();
         for (AutoCloseable part : parts) {
@@ -616,6 +684,38 @@ public final class World implements AutoCloseable {
         }
     }
 
+    /** Which servers play AWS. */
+    public enum Backend {
+        /** dynoxide, ElasticMQ and S3Mock, started by the world on this machine (the default). */
+        LOCAL,
+        /** LocalStack in a container (needs Docker): see {@link LocalStackBackend}. */
+        LOCALSTACK;
+
+        /** The system property choosing the backend of worlds whose builder names none: local or localstack. */
+        public static final String PROPERTY = "lakemirror.world.backend";
+
+        /** The backend {@value #PROPERTY} names, else {@link #LOCAL}. */
+        public static Backend fromSystemProperty() {
+            String value = System.getProperty(PROPERTY, "local").trim();
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "", "local", "dynoxide" -> LOCAL;
+                case "localstack" -> LOCALSTACK;
+                default -> throw new IllegalArgumentException(PROPERTY + "=" + value + " is not a world backend:"
+                        + " use local (dynoxide, ElasticMQ, S3Mock) or localstack");
+            };
+        }
+    }
+
+    /** The LocalStack backend, or null when the world runs on the local servers. */
+    public LocalStackBackend localStack() {
+        return localStack;
+    }
+
+    /** Which servers play AWS in this world. */
+    public Backend backend() {
+        return settings.backend;
+    }
+
     /** Configures a {@link World}. */
     public static final class Builder {
         private final List<Region> regions = new ArrayList<>(List.of(Region.of("us-east-1"), Region.of("eu-west-1")));
@@ -648,6 +748,7 @@ public final class World implements AutoCloseable {
         private boolean postgres;
         private int postgresPort;
         private boolean shutdownHook = true;
+        private Backend backend = Backend.fromSystemProperty();
 
         private Builder() {
         }
@@ -781,6 +882,12 @@ public final class World implements AutoCloseable {
         }
 
         /** Leaves out the lakeFS test servers (configurations then point at a closed port). */
+        /** Which servers play AWS; default {@link Backend#fromSystemProperty()}. */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
         public Builder withoutLakeFs() {
             this.lakeFs = false;
             return this;

@@ -64,4 +64,18 @@ class DynoxideBinaryTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         return file;
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "Linux, amd64, linux-x64", "Linux, aarch64, linux-arm64", "Mac OS X, aarch64, darwin-arm64",
+        "Mac OS X, x86_64, darwin-x64", "Windows 11, amd64, win32-x64"})
+    void platform_shouldBeNpmsOsAndCpuName_whenGivenTheJvmsNames(String osName, String osArch, String platform) {
+        assertThat(DynoxideBinary.platform(osName, osArch)).isEqualTo(platform);
+    }
+
+    @Test
+    void packageName_shouldBeThisMachinesPlatform_whichMayNotBePublished() {
+        assertThat(DynoxideBinary.PACKAGE).isEqualTo("@dynoxide/" + DynoxideBinary.PLATFORM);
+        assertThat(DynoxideBinary.PUBLISHED_PLATFORMS).contains("linux-x64");
+    }
 }
