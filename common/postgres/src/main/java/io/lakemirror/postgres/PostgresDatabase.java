@@ -108,7 +108,9 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /** A database whose pool is not checked nor its schema migrated (tests of unreachable databases). */
     static PostgresDatabase openWithoutMigrating(ConnectionString connection, Pool settings) {
-        return new PostgresDatabase(connection, new HikariDataSource(poolConfig(connection, settings)), false);
+        HikariConfig config = poolConfig(connection, settings);
+        config.setConnectionTimeout(Duration.ofSeconds(2).toMillis());
+        return new PostgresDatabase(connection, new HikariDataSource(config), false);
     }
 
     private static HikariConfig poolConfig(ConnectionString connection, Pool settings) {

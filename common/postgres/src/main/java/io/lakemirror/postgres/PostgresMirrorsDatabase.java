@@ -609,6 +609,10 @@ public final class PostgresMirrorsDatabase implements MirrorsDatabase {
                 throw new StaleWriteException(id + "/" + branch + " is validated at sequence " + s.validatedSequence()
                         + ": sequence " + waiting.sequence() + " no longer waits; not recorded");
             }
+            if (s.waiting().filter(w -> w.sequence() > waiting.sequence()).isPresent()) {
+                throw new StaleWriteException(id + "/" + branch + " has newer sequence " + s.waiting().get().sequence()
+                        + " waiting: sequence " + waiting.sequence() + " is not recorded");
+            }
             return new BranchState(id, branch, s.validated(), Optional.of(waiting), s.validatorError(), s.promoted(),
                     s.promotion(), s.promoterError());
         });

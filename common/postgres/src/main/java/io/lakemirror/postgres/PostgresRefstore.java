@@ -152,6 +152,47 @@ public final class PostgresRefstore implements Refstore {
     }
 
     @Override
+    public Map<String, Instant> checkedPresent(StorageNamespace namespace, Collection<String> fileIds) {
+        if (fileIds.isEmpty()) {
+            return Map.of();
+        }
+        String[] wanted = new LinkedHashSet<>(fileIds).toArray(String[]::new);
+        return db.inTransaction("checkedPresent(" + namespace + ", " + wanted.length + " files)", c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT file_id, checked_at FROM lakemirror_present_files"
+                    + " WHERE organization = ? AND namespace = ? AND file_id = ANY (?)")) {
+                q.setString(1, org);
+                q.setString(2, namespace.value());
+                q.setArray(3, c.createArrayOf("text", wanted));
+                Map<String, Instant> found = new HashMap<>();
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        found.put(r.getString(1), r.getTimestamp(2).toInstant());
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    @Override
+    public void forgetPresent(StorageNamespace namespace, Collection<String> fileIds) {
+        if (fileIds.isEmpty()) {
+            return;
+        }
+        String[] forgotten = new LinkedHashSet<>(fileIds).toArray(String[]::new);
+        db.inTransaction("forgetPresent(" + namespace + ", " + forgotten.length + " files)", c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM lakemirror_present_files"
+                    + " WHERE organization = ? AND namespace = ? AND file_id = ANY (?)")) {
+                d.setString(1, org);
+                d.setString(2, namespace.value());
+                d.setArray(3, c.createArrayOf("text", forgotten));
+                d.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void recordPresent(StorageNamespace namespace, Collection<String> fileIds, Instant checkedAt) {
         if (fileIds.isEmpty()) {
             return;
@@ -159,7 +200,8 @@ public final class PostgresRefstore implements Refstore {
         String[] files = new LinkedHashSet<>(fileIds).toArray(String[]::new);
         db.inTransaction("recordPresent(" + namespace + ", " + files.length + " files)", c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO lakemirror_present_files (organization, namespace,"
-                    + " file_id, checked_at) SELECT ?, ?, unnest(?::text[]), ? ON CONFLICT DO NOTHING")) {
+                    + " file_id, checked_at) SELECT ?, ?, unnest(?::text[]), ?"
+                    + " ON CONFLICT (organization, namespace, file_id) DO UPDATE SET checked_at = EXCLUDED.checked_at")) {
                 insert.setString(1, org);
                 insert.setString(2, namespace.value());
                 insert.setArray(3, c.createArrayOf("text", files));

@@ -119,6 +119,11 @@ final class StoreJson {
         n.put("created_at", s.createdAt().toString());
         n.put("created_by", s.createdBy());
         s.deleteRequestedAt().ifPresent(at -> n.put("delete_requested_at", at.toString()));
+        s.sourceIdentity().ifPresent(i -> {
+            ObjectNode o = n.putObject("source_identity");
+            o.put("creation_date", i.creationDate().toString());
+            o.put("storage_namespace", i.storageNamespace());
+        });
         return write(n);
     }
 
@@ -127,7 +132,9 @@ final class StoreJson {
                 RepositoryId.of(text(n, "source_repository")), Region.of(text(n, "source_region")),
                 Region.of(text(n, "destination_region")), StorageNamespace.of(text(n, "storage_namespace")),
                 BranchId.of(text(n, "default_branch")), instant(n, "created_at"), text(n, "created_by"),
-                optionalText(n, "delete_requested_at").map(Instant::parse)));
+                optionalText(n, "delete_requested_at").map(Instant::parse),
+                object(n, "source_identity").map(o -> new MirrorSpec.SourceIdentity(instant(o, "creation_date"),
+                        text(o, "storage_namespace")))));
     }
 
     static String status(MirrorStatus s) {
@@ -170,13 +177,20 @@ final class StoreJson {
         n.put("sensed_at", s.sensedAt().toString());
         n.put("sent", s.sent());
         n.put("commits_sent", s.commitsSent());
+        ArrayNode unpromoted = n.putArray("unpromoted");
+        s.unpromoted().forEach(u -> unpromoted.addObject().put("sequence", u.sequence()).put("sensed_at", u.at().toString()));
         return write(n);
     }
 
     static SensorBranchState sensorState(String json, String where) {
-        return decode(json, where, n -> new SensorBranchState(MirrorId.of(text(n, "mirror_id")), BranchId.of(text(n, "branch")),
-                number(n, "sequence"), optionalText(n, "head").map(CommitId::of), instant(n, "sensed_at"),
-                n.path("sent").asBoolean(), number(n, "commits_sent")));
+        return decode(json, where, n -> {
+            List<SensorBranchState.Sensed> unpromoted = new ArrayList<>();
+            n.path("unpromoted").forEach(u -> unpromoted.add(new SensorBranchState.Sensed(number(u, "sequence"),
+                    instant(u, "sensed_at"))));
+            return new SensorBranchState(MirrorId.of(text(n, "mirror_id")), BranchId.of(text(n, "branch")),
+                    number(n, "sequence"), optionalText(n, "head").map(CommitId::of), instant(n, "sensed_at"),
+                    n.path("sent").asBoolean(), number(n, "commits_sent"), unpromoted);
+        });
     }
 
     // --- branch state
