@@ -40,13 +40,17 @@ import java.util.stream.Stream;
  * {@code /opt/java/bin} on the PATH, so {@code java -jar lakemirror.jar <worker>} also works there.
  */
 public final class ImageBuilder {
-    /** The runtime's modules: the launcher's, from {@code jdeps --print-module-deps --ignore-missing-deps
-     *  --multi-release 17 --class-path 'lib/*' lakemirror.jar} in launcher/target, plus providers that
-     *  are only looked up at run time: elliptic-curve TLS (AWS and lakeFS over HTTPS), DNS for JNDI,
-     *  zip file systems. The modules these require come along. */
+    /**
+     * The runtime's modules for the libraries: {@code jdeps --print-module-deps --ignore-missing-deps
+     * --multi-release 17 --class-path 'lib/*' lakemirror.jar} in launcher/target (90 s here, too slow for
+     * every build), plus providers only looked up at run time: elliptic-curve TLS (AWS and lakeFS over
+     * HTTPS), DNS for JNDI, zip file systems. Every build adds what jdeps finds in lakemirror's own jars
+     * (seconds), so a module our code starts using cannot be missed; a new library's module must be
+     * added here. The modules these require come along.
+     */
     static final List<String> MODULES = List.of(
-            "java.base", "java.compiler", "java.desktop", "java.naming", "java.security.jgss", "java.sql",
-            "jdk.httpserver", "jdk.jfr", "jdk.management", "jdk.net", "jdk.unsupported",
+            "java.base", "java.compiler", "java.desktop", "java.naming", "java.net.http", "java.security.jgss",
+            "java.sql", "jdk.httpserver", "jdk.jfr", "jdk.management", "jdk.net", "jdk.unsupported",
             "jdk.crypto.ec", "jdk.naming.dns", "jdk.zipfs");
     /** java.desktop's native libraries that load X11, ALSA, FreeType and image codecs; nothing here draws. */
     static final List<String> DESKTOP_NATIVES = List.of("**/libawt_xawt.so", "**/libsplashscreen.so", "**/libjsound.so",
@@ -95,7 +99,7 @@ public final class ImageBuilder {
             throw new IllegalStateException("the image is built from this machine's Java runtime and C library, so it"
                     + " builds only on Linux (this is " + System.getProperty("os.name") + ")");
         }
-        Path runtime = jlink(work.resolve("runtime"));
+        Path runtime = jlink(work.resolve("runtime"), modules(jar, lib));
         List<NativeLibraries.Library> natives = NativeLibraries.of(runtime);
 
         List<Layer> layers = List.of(
@@ -141,9 +145,34 @@ public final class ImageBuilder {
         };
     }
 
+    /** {@link #MODULES} and every module lakemirror's own jars use, as jdeps finds them. */
+    static Set<String> modules(Path jar, Path lib) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps", "--multi-release",
+                String.valueOf(Runtime.version().feature()), jar.toString()));
+        try (Stream<Path> jars = Files.list(lib)) {
+            jars.filter(p -> p.getFileName().toString().startsWith("lakemirror-")).sorted().map(Path::toString)
+                    .forEach(args::add);
+        }
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new IllegalStateException(
+                "this Java has no jdeps: build the image with a JDK"));
+        StringWriter out = new StringWriter();
+        int status = jdeps.run(new PrintWriter(out), new PrintWriter(out), args.toArray(String[]::new));
+        if (status != 0) {
+            throw new IllegalStateException("jdeps failed (" + status + "): " + out);
+        }
+        Set<String> modules = new TreeSet<>(MODULES);
+        String[] lines = out.toString().strip().split("\n");
+        for (String module : lines[lines.length - 1].split(",")) {
+            if (!module.isBlank()) {
+                modules.add(module.strip());
+            }
+        }
+        return modules;
+    }
+
     /** The jlink runtime, reused while the JDK and the module list are unchanged (jlink takes 10–20 s). */
-    static Path jlink(Path dir) throws IOException {
-        String stamp = System.getProperty("java.home") + " " + System.getProperty("java.vm.version") + " " + MODULES
+    static Path jlink(Path dir, Set<String> modules) throws IOException {
+        String stamp = System.getProperty("java.home") + " " + System.getProperty("java.vm.version") + " " + modules
                 + " " + DESKTOP_NATIVES;
         Path stampFile = dir.resolveSibling(dir.getFileName() + ".stamp");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp) && Files.isDirectory(dir)) {
@@ -155,7 +184,7 @@ public final class ImageBuilder {
                 "this Java has no jlink: build the image with a JDK (not a JRE) whose jmods/ are installed"
                         + " (Debian: openjdk-17-jdk-headless)"));
         StringWriter out = new StringWriter();
-        int status = jlink.run(new PrintWriter(out), new PrintWriter(out), "--add-modules", String.join(",", MODULES),
+        int status = jlink.run(new PrintWriter(out), new PrintWriter(out), "--add-modules", String.join(",", modules),
                 "--strip-debug", "--no-header-files", "--no-man-pages", "--compress=2",
                 // java.desktop is needed for java.beans only: no X11, sound, fonts or images, nor their libraries.
                 "--exclude-files=" + String.join(",", DESKTOP_NATIVES),
