@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A branch is checked only when its state is settled: a sequence is promoted, nothing newer is
  * waiting for promotion (that promotion will set the head anyway) and no promoter holds the branch.
- * A repair first takes the branch with a repair lease at the promoted sequence
+ * A difference is repaired once passes have seen the same one for at least a grace period (by
+ * default half a lease): a late write needs no faster answer, and whoever looks into a mirror branch
+ * someone moved by hand (or an auditor judging it) sees the move before it is undone. A repair first
+ * takes the branch with a repair lease at the promoted sequence
  * ({@link PromotedStateWriter#claimRepair}), which excludes promoters, then reads the head again and
  * writes under the same deadline rule as a promotion; a branch promoted meanwhile is not claimed.
  *
@@ -75,14 +79,32 @@ public final class HeadAntiEntropy {
     private final Clock clock;
     private final Duration leaseDuration;
     private final Duration safetyMargin;
+    private final Duration grace;
     private final Map<Divergence, Counter> repairs = new EnumMap<>(Divergence.class);
+    /** Differences seen by a pass and not repaired yet: the head found and since when. */
+    private final Map<BranchKey, Sighting> sightings = new ConcurrentHashMap<>();
+
+    private record Sighting(long promotedSequence, Optional<CommitId> actual, Instant since) {
+    }
 
     /**
+     * An anti-entropy pass whose grace period is half the lease.
+     *
      * @param owner         the lease owner of repairs; must differ from every promoter's owner
      * @param leaseDuration the repair lease, as long as a promotion lease; a quarter of it is the safety margin
      */
     public HeadAntiEntropy(String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs, Clock clock,
                            Duration leaseDuration, MeterRegistry meters) {
+        this(owner, db, refstore, mirrorLakeFs, clock, leaseDuration, leaseDuration.dividedBy(2), meters);
+    }
+
+    /**
+     * @param grace how long passes must see the same difference before it is repaired; zero repairs at
+     *              first sight
+     */
+    public HeadAntiEntropy(String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs, Clock clock,
+                           Duration leaseDuration, Duration grace, MeterRegistry meters) {
+        this.grace = grace;
         this.owner = owner;
         this.db = db;
         this.refstore = refstore;
@@ -105,6 +127,7 @@ public final class HeadAntiEntropy {
         Instant now = clock.instant();
         List<BranchState> settled = states.stream().filter(s -> settled(s, now)).toList();
         if (settled.isEmpty()) {
+            sightings.keySet().removeIf(k -> k.mirror().equals(spec.id()));
             return 0;
         }
         Map<BranchId, CommitId> heads;
@@ -115,12 +138,34 @@ public final class HeadAntiEntropy {
             return 0;
         }
         int repaired = 0;
+        java.util.Set<BranchKey> checked = new java.util.HashSet<>();
         for (BranchState state : settled) {
-            Optional<CommitId> recorded = state.promoted().orElseThrow().head();
-            if (!recorded.equals(Optional.ofNullable(heads.get(state.branch()))) && repair(spec, state)) {
+            BranchKey key = new BranchKey(spec.id(), state.branch());
+            checked.add(key);
+            BranchState.Promoted promoted = state.promoted().orElseThrow();
+            Optional<CommitId> actual = Optional.ofNullable(heads.get(state.branch()));
+            if (promoted.head().equals(actual)) {
+                sightings.remove(key);
+                continue;
+            }
+            Sighting seen = sightings.get(key);
+            if (!grace.isZero() && (seen == null || seen.promotedSequence() != promoted.sequence()
+                    || !seen.actual().equals(actual))) {
+                sightings.put(key, new Sighting(promoted.sequence(), actual, now));
+                LOG.debug("anti-entropy: {}/{} is at {}, not at its promoted head {}; repaired if it stays so for {}",
+                        spec.name(), state.branch(), actual.map(CommitId::value).orElse("(absent)"),
+                        promoted.head().map(CommitId::value).orElse("(deleted)"), grace);
+                continue;
+            }
+            if (seen != null && Duration.between(seen.since(), now).compareTo(grace) < 0) {
+                continue;
+            }
+            sightings.remove(key);
+            if (repair(spec, state)) {
                 repaired++;
             }
         }
+        sightings.keySet().removeIf(k -> k.mirror().equals(spec.id()) && !checked.contains(k));
         return repaired;
     }
 

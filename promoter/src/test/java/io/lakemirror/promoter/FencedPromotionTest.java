@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class FencedPromotionTest {
     private static final Duration MARGIN = LEASE.dividedBy(4);
+    private static final Duration GRACE = LEASE.dividedBy(2);
 
     private final PromoterFixture f = new PromoterFixture().active();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -42,8 +43,17 @@ class FencedPromotionTest {
         return meters.find(HeadAntiEntropy.REPAIRS).tag("kind", kind).counters().stream().mapToDouble(Counter::count).sum();
     }
 
+    private final HeadAntiEntropy antiEntropy = f.antiEntropy("promoter-x-anti-entropy", meters);
+
     private int antiEntropyPass() {
-        return f.antiEntropy("promoter-x-anti-entropy", meters).check(f.spec, f.db.listBranchStates(MIRROR));
+        return antiEntropy.check(f.spec, f.db.listBranchStates(MIRROR));
+    }
+
+    /** Two passes a grace period apart: a difference seen by both is repaired. */
+    private int antiEntropyPasses() {
+        int repaired = antiEntropyPass();
+        f.clock.advance(GRACE);
+        return repaired + antiEntropyPass();
     }
 
     private void promoteInitialHead() {
@@ -87,6 +97,9 @@ class FencedPromotionTest {
                 new PromoterService.Settings(Duration.ofHours(1), LEASE, 1, Duration.ofSeconds(1), 100), f.clock, meters);
         try (service) {
             service.reconcile();
+            assertThat(repairs()).as("seen once, within the grace period").isZero();
+            f.clock.advance(GRACE);
+            service.reconcile();
         }
 
         assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(three.id());
@@ -95,7 +108,7 @@ class FencedPromotionTest {
         BranchState state = f.db.getBranchState(MIRROR, MAIN).orElseThrow();
         assertThat(state.promotion()).as("the repair lease is released").isEmpty();
         assertThat(state.promotedSequence()).isEqualTo(sequenceTwo + 1);
-        assertThat(antiEntropyPass()).as("a second pass finds nothing").isZero();
+        assertThat(antiEntropyPasses()).as("later passes find nothing").isZero();
     }
 
     @Test
@@ -154,7 +167,7 @@ class FencedPromotionTest {
                 io.lakemirror.lakefs.fake.CommitSpec.message("written to the mirror by hand"));
         f.mirror.setBranch(MIRROR_REPO, MAIN, foreign.id());
 
-        assertThat(antiEntropyPass()).isEqualTo(1);
+        assertThat(antiEntropyPasses()).isEqualTo(1);
 
         assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(promotedHead.id());
         assertThat(repairs("foreign_move")).isEqualTo(1);
@@ -173,7 +186,7 @@ class FencedPromotionTest {
         f.mirror.removeBranch(MIRROR_REPO, MAIN);
         f.mirror.setBranch(MIRROR_REPO, feature, head);
 
-        assertThat(antiEntropyPass()).isEqualTo(2);
+        assertThat(antiEntropyPasses()).isEqualTo(2);
 
         assertThat(f.mirror.branches(MIRROR_REPO)).containsOnlyKeys(MAIN).containsEntry(MAIN, head);
         assertThat(repairs("missing")).isEqualTo(1);
@@ -188,12 +201,36 @@ class FencedPromotionTest {
         f.sourceCommit(MAIN, "two");
         long pending = f.validateSourceHead(MAIN);
 
-        assertThat(antiEntropyPass()).as("the pending promotion sets the head").isZero();
+        assertThat(antiEntropyPasses()).as("the pending promotion sets the head").isZero();
 
         f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(pending, "p", f.clock.instant().plus(LEASE)),
                 f.clock.instant());
-        assertThat(antiEntropyPass()).as("a promoter holds the branch").isZero();
+        assertThat(antiEntropyPasses()).as("a promoter holds the branch").isZero();
         assertThat(repairs()).isZero();
         assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(one.parents().get(0));
+    }
+
+    @Test
+    void antiEntropy_shouldRepairOnlyADifferenceThatLastsTheGracePeriod() {
+        promoteInitialHead();
+        CommitRecord promotedHead = f.mirror.commitRecord(MIRROR_REPO, f.mirror.head(MIRROR_REPO, MAIN));
+        CommitRecord byHand = f.mirror.addCommit(MIRROR_REPO, List.of(promotedHead.id()),
+                io.lakemirror.lakefs.fake.CommitSpec.message("moved by hand, moved back soon after"));
+        f.mirror.setBranch(MIRROR_REPO, MAIN, byHand.id());
+
+        assertThat(antiEntropyPass()).isZero();
+        f.clock.advance(GRACE.minusSeconds(1));
+        assertThat(antiEntropyPass()).as("not yet").isZero();
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).as("the move stays visible meanwhile").isEqualTo(byHand.id());
+        f.mirror.setBranch(MIRROR_REPO, MAIN, promotedHead.id());
+        assertThat(antiEntropyPass()).isZero();
+        f.mirror.setBranch(MIRROR_REPO, MAIN, byHand.id());
+        f.clock.advance(Duration.ofSeconds(2));
+        assertThat(antiEntropyPass()).as("a new sighting starts its own grace period").isZero();
+
+        f.clock.advance(GRACE);
+        assertThat(antiEntropyPass()).isEqualTo(1);
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(promotedHead.id());
+        assertThat(repairs("foreign_move")).isEqualTo(1);
     }
 }
