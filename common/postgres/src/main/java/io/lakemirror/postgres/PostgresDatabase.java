@@ -130,6 +130,11 @@ public final class PostgresDatabase implements AutoCloseable {
         // Startup must not wait for a database that is down: the first call reports it instead.
         config.setInitializationFailTimeout(-1);
         config.setAutoCommit(true);
+        // Named, not detected: HikariCP detects the default isolation on its first connection, and a pool
+        // started while the database was down (initializationFailTimeout -1) kept an isolation of -1 that
+        // made every later connection fail ("Transaction isolation level -1 not supported"), so a process
+        // started during a database restart never recovered.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "lakemirror");
         return config;
