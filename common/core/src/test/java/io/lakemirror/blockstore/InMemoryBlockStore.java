@@ -38,6 +38,24 @@ public final class InMemoryBlockStore implements BlockStore {
         return Optional.ofNullable(objects.get(bucket + "/" + key)).map(b -> (long) b.length);
     }
 
+    /** Size and ETag: the hex MD5 of the bytes, as S3 gives a single-part upload. */
+    @Override
+    public Optional<ObjectStat> stat(String bucket, String key) {
+        synchronized (this) {
+            requests.add("HEAD " + bucket + "/" + key);
+        }
+        return Optional.ofNullable(objects.get(bucket + "/" + key)).map(b -> new ObjectStat(b.length, Optional.of(md5(b))));
+    }
+
+    /** The ETag S3 gives a single-part upload of {@code bytes}: their hex MD5. */
+    public static String md5(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+
     @Override
     public ByteSource open(String bucket, String key, long size) {
         synchronized (this) {

@@ -3,6 +3,7 @@ package io.lakemirror.aws.s3;
 import io.lakemirror.aws.AwsClients;
 import io.lakemirror.blockstore.BlockStore;
 import io.lakemirror.blockstore.ByteSource;
+import io.lakemirror.blockstore.ObjectStat;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.NotFoundException;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * The block store on Amazon S3 (S3Mock in tests): {@code HeadObject} for presence and size, ranged
@@ -63,6 +65,15 @@ public final class S3BlockStore implements BlockStore, AutoCloseable {
     }
 
     /**
+     * A block store that reads buckets of every region, not only {@code blockstore.s3.region}'s: S3 answers a
+     * request for another region's bucket with a redirect, which this client follows (the integrity audit
+     * of the API's process reads the mirror's bucket in the destination region). It owns its client.
+     */
+    public static S3BlockStore createAnyRegion(ReplicationConfig config) {
+        return new S3BlockStore(clientBuilder(config).crossRegionAccessEnabled(true).build(), true, MINIMUM_REQUEST_BYTES);
+    }
+
+    /**
      * A client builder set up from the configuration (region, endpoint override, path style,
      * credentials, Apache HTTP client, timeouts), for callers that add to it before building.
      */
@@ -86,6 +97,22 @@ public final class S3BlockStore implements BlockStore, AutoCloseable {
             long size = client.headObject(b -> b.bucket(bucket).key(key)).contentLength();
             LOG.trace("HEAD {}: {} bytes", location, size);
             return Optional.of(size);
+        } catch (SdkException e) {
+            if (S3Errors.isNotFound(e)) {
+                LOG.trace("HEAD {}: absent", location);
+                return Optional.empty();
+            }
+            throw S3Errors.translate(e, "HEAD", location, "its presence is unknown");
+        }
+    }
+
+    @Override
+    public Optional<ObjectStat> stat(String bucket, String key) {
+        String location = location(bucket, key);
+        try {
+            HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(key));
+            LOG.trace("HEAD {}: {} bytes, ETag {}", location, head.contentLength(), head.eTag());
+            return Optional.of(new ObjectStat(head.contentLength(), Optional.ofNullable(head.eTag())));
         } catch (SdkException e) {
             if (S3Errors.isNotFound(e)) {
                 LOG.trace("HEAD {}: absent", location);
