@@ -140,6 +140,38 @@ class ValidatorIT {
         assertThat(deadLetters(b)).as("nothing dead-lettered").isZero();
     }
 
+    @Test
+    void validator_shouldAdmitALostHeadMessageOfAQuietBranch_fromTheSensorState() {
+        World.Site a = world.site(A);
+        World.Site b = world.site(B);
+        String repo = "quiet";
+        LakeFsUser lakeFs = new LakeFsUser(a.lakeFsEndpoint(), world.replicationAccessKeyId(),
+                world.replicationSecretAccessKey());
+        lakeFs.createRepository(RepositoryId.of(repo), a.storageNamespace(repo));
+        lakeFs.upload(RepositoryId.of(repo), MAIN, "tables/release/part-0.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        LakeFsUser.Commit commit = lakeFs.commit(RepositoryId.of(repo), MAIN, "release 1.0");
+        MirrorsDatabase mirrors = stores.mirrorsDatabase();
+        MirrorSpec spec = new MirrorSpec(MirrorId.of("m-quiet"), RepositoryId.of("quiet-mirror"), RepositoryId.of(repo),
+                Region.of(A), Region.of(B), StorageNamespace.of(b.storageNamespace(repo)), MAIN, Instant.now(),
+                "validator-it", Optional.empty());
+        mirrors.createMirror(spec);
+        mirrors.putStatus(new MirrorStatus(spec.id(), MirrorState.ACTIVE, "", Instant.now()), Set.of(), true);
+        // The sensor announced the head a while ago; its message never reached the queue, and the source stays quiet.
+        Instant sensedAt = Instant.now().minus(ValidatorOptions.DEFAULT_LOST_MESSAGE_GRACE);
+        mirrors.putSensorBranchState(new SensorBranchState(spec.id(), MAIN, 1, Optional.of(commit.id()), sensedAt, true,
+                2), 0);
+        long started = System.nanoTime();
+
+        await().alias("the lost head admitted from the sensor state").atMost(Duration.ofSeconds(30))
+                .until(() -> branch(spec).validatedSequence() == 1);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("within about one re-check interval (1 s here)")
+                .isLessThan(Duration.ofSeconds(15));
+        assertThat(branch(spec).validated().orElseThrow().head()).contains(commit.id());
+        assertThat(stores.refstore().getCommits(spec.id(), List.of(commit.id())).get(commit.id()).commit().id())
+                .as("the head's record, read from lakeFS A and hash-checked").isEqualTo(commit.id());
+    }
+
     private static BranchState branch(MirrorSpec spec) {
         return stores.mirrorsDatabase().getBranchState(spec.id(), MAIN).orElse(BranchState.empty(spec.id(), MAIN));
     }

@@ -7,18 +7,23 @@ import io.lakemirror.domain.CommitRecord;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.store.MirrorSpec;
+import io.lakemirror.store.MirrorsReader;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Confirms with the source lakeFS that a head the sensor state cannot vouch for (a message of a
- * sequence older than the sensor's latest) is the source's own commit: the source must return the
+ * Confirms that a head the sensor state cannot vouch for (a message of a sequence older than the
+ * sensor's latest) is the source's own commit. First the sensor's sent-commit set of the mirror: the
+ * sensor records only commits it read from the source's log, so a head it sent is the source's
+ * (one read of the mirrors database, the usual case). Otherwise the source lakeFS must return the
  * same record, field by field. A correctly hashed commit that the source never had is thereby
  * rejected. Confirmations are remembered for a while (commit records never change), so a redelivery
- * costs no second call.
+ * costs nothing.
  */
 final class Provenance {
     private static final int REMEMBERED = 10_000;
 
+    private final MirrorsReader mirrors;
     private final SourceCommits source;
     private final Cache<Key, Boolean> confirmed = Caffeine.newBuilder().maximumSize(REMEMBERED)
             .expireAfterWrite(Duration.ofHours(1)).build();
@@ -26,7 +31,8 @@ final class Provenance {
     private record Key(MirrorId mirror, CommitId commit) {
     }
 
-    Provenance(SourceCommits source) {
+    Provenance(MirrorsReader mirrors, SourceCommits source) {
+        this.mirrors = mirrors;
         this.source = source;
     }
 
@@ -39,6 +45,10 @@ final class Provenance {
     void confirm(MirrorSpec mirror, CommitRecord head) {
         Key key = new Key(mirror.id(), head.id());
         if (confirmed.getIfPresent(key) != null) {
+            return;
+        }
+        if (mirrors.findSentCommits(mirror.id(), List.of(head.id())).contains(head.id())) {
+            confirmed.put(key, Boolean.TRUE);
             return;
         }
         String where = "head " + head.id() + " of " + mirror.sourceRepository() + "@" + mirror.sourceRegion();

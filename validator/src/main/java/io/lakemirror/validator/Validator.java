@@ -97,7 +97,7 @@ public final class Validator implements Component {
                 new PresenceCache(ports.refstore(), options.presenceCacheSize(), options.presenceTtl(), ports.clock()),
                 new FileLookups(ports.blockStore(), filePool), metrics, ports.clock(), options.missingKeysReported(),
                 options.strict());
-        HeadAdmission admission = new HeadAdmission(ports.mirrors(), checker, new Provenance(ports.sourceCommits()),
+        HeadAdmission admission = new HeadAdmission(ports.mirrors(), checker, new Provenance(ports.mirrors(), ports.sourceCommits()),
                 metrics, ports.clock());
         ClaimChecks records = new ClaimChecks(ports.sourceCommits(), ports.refstore());
         this.handler = new CommitsMessageHandler(region, organization, ports.mirrors(), ports.refstore(), records,

@@ -155,6 +155,20 @@ class CommitsMessageHandlerTest {
     }
 
     @Test
+    void handle_shouldConfirmAnOlderHead_fromTheSensorsSentCommits_withoutAskingTheSource() {
+        CommitRecord old = uploadedHead(2, id -> false);
+        f.sensed(1, Optional.of(old.id()));
+        f.sensed(2, Optional.empty());
+        f.mirrors.recordSentCommits(f.spec.id(), List.of(old.id()));
+        // The fake source lakeFS does not have the head: only the sensor's sent set can confirm it.
+
+        Outcome outcome = validator.handle(received(f.headMessage(1, old), 1));
+
+        assertThat(outcome).isInstanceOf(Outcome.Completed.class);
+        assertThat(f.branch().validatedSequence()).isEqualTo(1);
+    }
+
+    @Test
     void handle_shouldRejectAForgedMessage_atTheSensorsLatestSequence_whoseHeadTheSensorDidNotAnnounce() {
         CommitRecord real = uploadedHead(2, id -> false);
         CommitRecord forged = uploadedHead(2, id -> false);

@@ -1,11 +1,14 @@
 package io.lakemirror.store;
 
 import io.lakemirror.domain.BranchId;
+import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RepositoryId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What every component may read of the mirrors database (docs/architecture.md §4). Writes are split by writer
@@ -34,4 +37,11 @@ public interface MirrorsReader {
     Optional<BranchState> getBranchState(MirrorId id, BranchId branch);
 
     List<BranchState> listBranchStates(MirrorId id);
+
+    /**
+     * The subset of {@code commits} the source sensor sent for this mirror. Written by the sensor
+     * ({@link SensorStateWriter#recordSentCommits}); readable by everyone since issue 19, for the
+     * validator's provenance check of a head (the sensor only records commits it read from the source).
+     */
+    Set<CommitId> findSentCommits(MirrorId id, Collection<CommitId> commits);
 }

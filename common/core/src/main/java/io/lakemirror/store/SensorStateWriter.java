@@ -5,7 +5,6 @@ import io.lakemirror.domain.MirrorId;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
-import java.util.Set;
 
 /** The source region's sensors' writes: scan leases, scan outcomes, sensed sequences and sent commits. */
 public interface SensorStateWriter extends MirrorsReader {
@@ -28,9 +27,6 @@ public interface SensorStateWriter extends MirrorsReader {
      * @throws io.lakemirror.domain.StaleWriteException when another sensor wrote a different state first
      */
     void putSensorBranchState(SensorBranchState state, long expectedSequence);
-
-    /** The subset of {@code commits} already sent for this mirror. */
-    Set<CommitId> findSentCommits(MirrorId id, Collection<CommitId> commits);
 
     /** Remembers that these commits were sent for this mirror, so they are never sent again. */
     void recordSentCommits(MirrorId id, Collection<CommitId> commits);
