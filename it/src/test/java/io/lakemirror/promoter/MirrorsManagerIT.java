@@ -99,6 +99,32 @@ class MirrorsManagerIT {
         }
     }
 
+    @Test
+    void specWrittenInA_shouldFailTheMirrorWithTheReason_whenLakeFsBCreatesTheRepositoryWritable() {
+        try (RegionProcess b = RegionProcess.start(world.config(B), LocalServices.dynoxideShims(world.config(B)),
+                LocalServices.seedChangeFeed(world), EnumSet.of(RegionProcess.Part.PROMOTER))) {
+            // lakeFS B passed the startup check, then behaves as lakeFS 1.10.0 (downgraded, or unreachable at startup).
+            world.site(B).lakeFs().setVersion("1.10.0");
+            LakeFs lakeFsB = b.backends().localLakeFs();
+            MirrorsDatabase db = regionA.mirrorsDatabase();
+            MirrorSpec spec = spec("writable");
+
+            db.createMirror(spec);
+
+            await("mirror FAILED").atMost(Duration.ofSeconds(60))
+                    .until(() -> db.getMirror(spec.id()).map(m -> m.state() == MirrorState.FAILED).orElse(false));
+            assertThat(db.getMirror(spec.id()).orElseThrow().status().orElseThrow().message())
+                    .contains("mirror repository writable in region " + B + " is writable").contains("1.11.0");
+            assertThat(lakeFsB.getRepository(spec.name()).readOnly()).isFalse();
+
+            db.requestDeletion(spec.id(), Instant.now());
+            await("the writable repository removed with its mirror").atMost(Duration.ofSeconds(60))
+                    .until(() -> repository(lakeFsB, spec.name()).isEmpty());
+        } finally {
+            world.site(B).lakeFs().setVersion(io.lakemirror.testserver.http.ReportedVersion.CURRENT);
+        }
+    }
+
     /** Waits until a first mirror makes it through the stream, so the timed one measures delivery, not KCL's start. */
     private static void awaitFeedRunning(MirrorsDatabase db, LakeFs lakeFsB) {
         MirrorSpec warmUp = spec("warm-up");

@@ -174,7 +174,8 @@ public final class Backends implements AutoCloseable {
                                 config.auth().encryptSecretKey(), Clock.systemUTC()))), AUTH_SERVICE_TIMEOUT);
                 case KV -> new KvCallerDirectory(lakeFsKv(), config.auth().encryptSecretKey(), Clock.systemUTC());
                 case LAKEFS_API -> new LakeFsApiCallerDirectory(config.regionalEndpoint(), localLakeFs(),
-                        config.lakeFsCredentials().accessKeyId(), config.lakeFsCredentials().secretAccessKey());
+                        config.lakeFsCredentials().accessKeyId(), config.lakeFsCredentials().secretAccessKey(),
+                        config.values().require(io.lakemirror.config.ConfigKeys.API_AUTH_TIMEOUT));
             });
             LOG.info("API callers of region {} are checked in {}", config.region(), callers.describe());
         }

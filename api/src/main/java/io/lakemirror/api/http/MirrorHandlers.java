@@ -6,6 +6,7 @@ import io.lakemirror.api.MirrorService;
 import io.lakemirror.config.Secret;
 import io.lakemirror.domain.AuthenticationException;
 import io.lakemirror.domain.InvalidInputException;
+import io.lakemirror.domain.ReplicationException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
@@ -67,9 +68,11 @@ final class MirrorHandlers {
                             limiter.recordFailure(address, accessKey);
                         }
                         ctx.fail(new HttpRefusal(401, Authenticator.UNAUTHENTICATED));
-                    } else {
+                    } else if (failure instanceof ReplicationException) {
                         ctx.fail(new HttpRefusal(503, "cannot check credentials now: lakeFS or its auth service did not"
                                 + " answer; retry later", Map.of(), failure));
+                    } else {
+                        ctx.fail(failure);
                     }
                 });
     }

@@ -19,11 +19,11 @@ import javax.net.ssl.TrustManagerFactory;
  * reads ({@code tls.cert_file}, {@code tls.key_file}), made with the JDK's keytool so that no test
  * needs a crypto library; and a client {@link SSLContext} that trusts it.
  */
-record SelfSignedPem(Path certificate, Path privateKey) {
+public record SelfSignedPem(Path certificate, Path privateKey) {
     private static final String PASSWORD = "changeit";
     private static final String ALIAS = "api";
 
-    static SelfSignedPem create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    public static SelfSignedPem create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
         Path store = dir.resolve("api.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", ALIAS, "-keyalg", "EC",
@@ -56,7 +56,7 @@ record SelfSignedPem(Path certificate, Path privateKey) {
     }
 
     /** A client context that trusts exactly this certificate. */
-    SSLContext trustingClient() throws IOException, GeneralSecurityException {
+    public SSLContext trustingClient() throws IOException, GeneralSecurityException {
         Certificate cert;
         try (InputStream in = Files.newInputStream(certificate)) {
             cert = CertificateFactory.getInstance("X.509").generateCertificate(in);

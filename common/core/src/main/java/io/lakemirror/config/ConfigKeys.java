@@ -31,6 +31,9 @@ public final class ConfigKeys {
     private ConfigKeys() {
     }
 
+    /** How the reference starts the description of a key kept only so that lakeFS's configuration loads. */
+    private static final String IGNORED = "Accepted for compatibility with lakeFS's replication configuration and ignored: ";
+
     // --- identity and topology
     public static final ConfigKey<Region> REGION = ConfigKey.required("region", region())
             .doc("The region this process runs in. The sensor acts on mirrors whose source is this region;"
@@ -396,6 +399,71 @@ public final class ConfigKeys {
                     + " mirror API), or off (only on health.listen_address, which every process serves without auth).")
             .build();
 
+    // --- keys of lakeFS's replication service that lakemirror accepts so that its configuration loads unchanged
+    public static final ConfigKey<String> COMMITTED_METADATA_PREFIX = ConfigKey.optional("committed.metadata_prefix", nonEmptyString())
+            .defaultValue("_lakefs/")
+            .doc("Prefix of lakeFS's metadata files in a storage namespace (lakeFS's committed.block_storage_prefix)."
+                    + " lakemirror reads ranges and metaranges at _lakefs/ only, lakeFS's default: any other value is refused"
+                    + " at startup rather than letting the validator look in the wrong place.")
+            .build();
+    public static final ConfigKey<String> COMMITTED_LOCAL_CACHE_SIZE_BYTES = ConfigKey.optional("committed.local_cache.size_bytes", ConfigType.string())
+            .doc(IGNORED + "lakemirror keeps no local file cache: it reads each metarange it validates once from the"
+                    + " bucket and only checks that ranges exist (HEAD), so there is nothing to size.")
+            .build();
+    public static final ConfigKey<String> COMMITTED_LOCAL_CACHE_DIR = ConfigKey.optional("committed.local_cache.dir", ConfigType.string())
+            .doc(IGNORED + "no local file cache (see committed.local_cache.size_bytes).")
+            .build();
+    public static final ConfigKey<String> COMMITTED_LOCAL_CACHE_RANGE_PROPORTION = ConfigKey.optional("committed.local_cache.range_proportion", ConfigType.string())
+            .doc(IGNORED + "no local file cache (see committed.local_cache.size_bytes).")
+            .build();
+    public static final ConfigKey<String> COMMITTED_LOCAL_CACHE_METARANGE_PROPORTION = ConfigKey.optional("committed.local_cache.metarange_proportion", ConfigType.string())
+            .doc(IGNORED + "no local file cache (see committed.local_cache.size_bytes).")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_METARANGE_PRESENCE_CACHE_SIZE = ConfigKey.optional("validator.metarange_presence_cache.size", ConfigType.string())
+            .doc(IGNORED + "the validator records the metaranges and ranges it found present in the refstore, shared"
+                    + " by every validator of the region, with its own expiry and a fixed in-process cache in front"
+                    + " (docs/design/pipeline.md); a missing file is checked again after validator.first_cooldown_on_missing,"
+                    + " doubling up to validator.cooldown_on_missing. lakeFS's per-process sizes, expiries and cooldowns have"
+                    + " no counterpart.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_METARANGE_PRESENCE_CACHE_EXPIRY = ConfigKey.optional("validator.metarange_presence_cache.expiry", ConfigType.string())
+            .doc(IGNORED + "see validator.metarange_presence_cache.size.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_METARANGE_PRESENCE_CACHE_COOLDOWN = ConfigKey.optional("validator.metarange_presence_cache.cooldown", ConfigType.string())
+            .doc(IGNORED + "a missing file is retried after validator.first_cooldown_on_missing, doubling up to"
+                    + " validator.cooldown_on_missing.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_RANGE_PRESENCE_CACHE_SIZE = ConfigKey.optional("validator.range_presence_cache.size", ConfigType.string())
+            .doc(IGNORED + "see validator.metarange_presence_cache.size.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_RANGE_PRESENCE_CACHE_EXPIRY = ConfigKey.optional("validator.range_presence_cache.expiry", ConfigType.string())
+            .doc(IGNORED + "see validator.metarange_presence_cache.size.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_RANGE_PRESENCE_CACHE_COOLDOWN = ConfigKey.optional("validator.range_presence_cache.cooldown", ConfigType.string())
+            .doc(IGNORED + "see validator.metarange_presence_cache.cooldown.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_OBJECT_PRESENCE_CACHE_SIZE = ConfigKey.optional("validator.object_presence_cache.size", ConfigType.string())
+            .doc(IGNORED + "data objects are checked only with validator.strict, for the ranges new to the namespace,"
+                    + " and their presence is not cached.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_OBJECT_PRESENCE_CACHE_EXPIRY = ConfigKey.optional("validator.object_presence_cache.expiry", ConfigType.string())
+            .doc(IGNORED + "no object cache (see validator.object_presence_cache.size).")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_OBJECT_PRESENCE_CACHE_COOLDOWN = ConfigKey.optional("validator.object_presence_cache.cooldown", ConfigType.string())
+            .doc(IGNORED + "no object cache (see validator.object_presence_cache.size).")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_STORAGE_NAMESPACE_CACHE_SIZE = ConfigKey.optional("validator.storage_namespace_cache.size", ConfigType.string())
+            .doc(IGNORED + "a mirror's storage namespace is part of its spec in the mirrors database, so the validator"
+                    + " never asks lakeFS for it and has nothing to cache.")
+            .build();
+    public static final ConfigKey<String> VALIDATOR_STORAGE_NAMESPACE_CACHE_EXPIRY = ConfigKey.optional("validator.storage_namespace_cache.expiry", ConfigType.string())
+            .doc(IGNORED + "see validator.storage_namespace_cache.size.")
+            .build();
+    public static final ConfigKey<String> AUTH_CACHE_JITTER = ConfigKey.optional("auth.cache.jitter", ConfigType.string())
+            .doc(IGNORED + "each cached check expires auth.cache.ttl after it was made, so the expiries of different"
+                    + " callers are already spread over time and no jitter is added.")
+            .build();
+
     // --- AWS credentials
     public static final ConfigKey<String> AWS_ACCESS_KEY_ID = ConfigKey.optional("aws.access_key_id", nonEmptyString())
             .doc("Static AWS access key for DynamoDB, SQS and S3 (local stacks). When empty, the default AWS credentials chain is used.")
@@ -437,5 +505,13 @@ public final class ConfigKeys {
             TLS_ENABLED, TLS_CERT_FILE, TLS_KEY_FILE, API_REQUEST_TIMEOUT, API_IDLE_TIMEOUT, API_AUTH_TIMEOUT,
             API_AUTH_FAILURES_MAX_PER_ADDRESS, API_AUTH_FAILURES_MAX_PER_ACCESS_KEY, API_AUTH_FAILURES_WINDOW,
             API_TRUST_FORWARDED_HEADERS, API_METRICS,
+            COMMITTED_METADATA_PREFIX, COMMITTED_LOCAL_CACHE_SIZE_BYTES, COMMITTED_LOCAL_CACHE_DIR,
+            COMMITTED_LOCAL_CACHE_RANGE_PROPORTION, COMMITTED_LOCAL_CACHE_METARANGE_PROPORTION,
+            VALIDATOR_METARANGE_PRESENCE_CACHE_SIZE, VALIDATOR_METARANGE_PRESENCE_CACHE_EXPIRY,
+            VALIDATOR_METARANGE_PRESENCE_CACHE_COOLDOWN, VALIDATOR_RANGE_PRESENCE_CACHE_SIZE,
+            VALIDATOR_RANGE_PRESENCE_CACHE_EXPIRY, VALIDATOR_RANGE_PRESENCE_CACHE_COOLDOWN,
+            VALIDATOR_OBJECT_PRESENCE_CACHE_SIZE, VALIDATOR_OBJECT_PRESENCE_CACHE_EXPIRY,
+            VALIDATOR_OBJECT_PRESENCE_CACHE_COOLDOWN, VALIDATOR_STORAGE_NAMESPACE_CACHE_SIZE,
+            VALIDATOR_STORAGE_NAMESPACE_CACHE_EXPIRY, AUTH_CACHE_JITTER,
             AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
 }

@@ -1,5 +1,6 @@
 package io.lakemirror.config;
 
+import static io.lakemirror.config.ConfigKeys.COMMITTED_METADATA_PREFIX;
 import static io.lakemirror.config.ConfigKeys.ORGANIZATION_NAME;
 import static io.lakemirror.config.ConfigKeys.REGION;
 import static io.lakemirror.config.ConfigKeys.REGIONAL_ENDPOINT;
@@ -7,6 +8,7 @@ import static io.lakemirror.config.ConfigKeys.TLS_CERT_FILE;
 import static io.lakemirror.config.ConfigKeys.TLS_ENABLED;
 import static io.lakemirror.config.ConfigKeys.TLS_KEY_FILE;
 
+import io.lakemirror.domain.MetadataFiles;
 import io.lakemirror.domain.Region;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Cross-key rules of {@code regional_endpoint} (built from {@code organization_name} for lakeFS
- * Cloud) and of the API listener's TLS files, applied by {@link ReplicationConfig#from}.
+ * Cloud), of the API listener's TLS files and of the lakeFS keys accepted for compatibility, applied
+ * by {@link ReplicationConfig#from}.
  */
 final class ListenerAndEndpointRules {
     /** A DNS label, as a lakeFS Cloud organization appears in its installation's host name. */
@@ -60,6 +63,17 @@ final class ListenerAndEndpointRules {
         }
         v.get(REGION).ifPresent(region -> v.put(REGIONAL_ENDPOINT, lakeFsCloudEndpoint(organization.get(), region),
                 ORGANIZATION_NAME.name() + " (lakeFS Cloud)"));
+    }
+
+    /**
+     * lakeFS's {@code committed.metadata_prefix} is accepted only with lakeFS's default, the one place
+     * where lakemirror reads metadata files ({@code _lakefs/}).
+     */
+    static void lakeFsCompatibility(ConfigValues v, List<String> problems) {
+        v.get(COMMITTED_METADATA_PREFIX).filter(p -> !p.equals(MetadataFiles.PREFIX) && !(p + "/").equals(MetadataFiles.PREFIX))
+                .ifPresent(p -> problems.add(COMMITTED_METADATA_PREFIX.name() + " \"" + p + "\" is not supported: lakemirror"
+                        + " reads ranges and metaranges at " + MetadataFiles.PREFIX + " only (lakeFS's default"
+                        + " committed.block_storage_prefix); remove the key or set it to " + MetadataFiles.PREFIX));
     }
 
     /** With {@code tls.enabled}, both PEM files are named and readable. */

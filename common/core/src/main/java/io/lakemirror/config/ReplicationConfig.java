@@ -102,6 +102,7 @@ public final class ReplicationConfig {
         Optional<Region> region = v.get(REGION);
         ListenerAndEndpointRules.regionalEndpoint(v, problems);
         ListenerAndEndpointRules.tlsFiles(v, problems);
+        ListenerAndEndpointRules.lakeFsCompatibility(v, problems);
         region.ifPresent(r -> {
             defaultTo(v, MIRRORS_DATABASE_DYNAMODB_AWS_REGION, r);
             defaultTo(v, REFSTORE_DATABASE_DYNAMODB_AWS_REGION, r);

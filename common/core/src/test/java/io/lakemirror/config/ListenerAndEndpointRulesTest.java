@@ -107,6 +107,72 @@ class ListenerAndEndpointRulesTest {
         assertThat(config.values().require(ConfigKeys.TLS_ENABLED)).isTrue();
     }
 
+    /** The optional keys of lakeFS's replication configuration reference, with lakeFS's documented defaults. */
+    private static final String LAKEFS_REFERENCE_KEYS = """
+            region: us-east-1
+            organization_id: org
+            organization_name: my-org
+            dst_endpoints: {us-west-2: "http://lakefs-b.example.com:8000"}
+            lakefs: {access_key_id: AKIAREPLICATION, secret_access_key: secret}
+            mirrors_database: {type: dynamodb, dynamodb: {table_name: mirrors, aws_region: us-east-1}}
+            blockstore: {type: s3, s3: {region: us-east-1}}
+            auth:
+              encrypt: {secret_key: shh}
+              api: {endpoint: "http://auth.example.com:8000/api/v1"}
+              cache: {enabled: true, size: 1000, ttl: 20s, jitter: 3s}
+            listen_address: 0.0.0.0:8008
+            list_mirrors_page_size: 1000
+            list_repositories_page_size: 1000
+            logging: {level: INFO, format: text}
+            committed:
+              local_cache: {size_bytes: 1073741824, dir: /tmp/cache, range_proportion: 0.9, metarange_proportion: 0.1}
+              metadata_prefix: _lakefs/
+            commit_sensor: {process_branches_duration: 1m, branches_scanner_concurrency_limit: 10, list_branch_page_size: 1000, log_commit_page_size: 1000}
+            mirrors_manager: {process_mirrors_interval_duration: 20s}
+            validator:
+              run_interval: 1m
+              num_workers: 3
+              cooldown_on_missing: 1m
+              cooldown_on_error: 1m
+              metarange_presence_cache: {size: 5000, expiry: 1440h, cooldown: 30s}
+              range_presence_cache: {size: 500000, expiry: 1440h, cooldown: 10s}
+              object_presence_cache: {size: 5000000, expiry: 24h, cooldown: 5s}
+              storage_namespace_cache: {size: 1000, expiry: 17s}
+            """;
+
+    @Test
+    void load_shouldAcceptEveryKeyOfLakeFsReference(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("replication.yaml"), LAKEFS_REFERENCE_KEYS);
+
+        ReplicationConfig config = ConfigLoader.load(java.util.Optional.of(file), Map.of());
+
+        assertThat(config.regionalEndpoint()).isEqualTo(URI.create("https://my-org.us-east-1.lakefscloud.io"));
+        assertThat(config.values().get(ConfigKeys.VALIDATOR_RANGE_PRESENCE_CACHE_EXPIRY)).hasValue("1440h");
+        assertThat(ConfigKeys.VALIDATOR_RANGE_PRESENCE_CACHE_EXPIRY.doc()).startsWith("Accepted for compatibility")
+                .contains("ignored");
+    }
+
+    @Test
+    void load_shouldNameTheDottedKey_whenLakeFsTableNamesTheReplicationUserKeysWithUnderscores() {
+        Map<String, Object> values = minimal();
+        values.remove("lakefs.access_key_id");
+        values.put("lakefs_access_key_id", "AKIAREPLICATION");
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(values)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key lakefs_access_key_id (in map): did you mean lakefs.access_key_id?");
+    }
+
+    @Test
+    void load_shouldRefuseAMetadataPrefixOtherThanLakeFsDefault() {
+        Map<String, Object> values = minimal();
+        values.put("committed.metadata_prefix", "meta/");
+
+        assertThatThrownBy(() -> ConfigLoader.fromMap(values)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("committed.metadata_prefix \"meta/\" is not supported");
+        values.put("committed.metadata_prefix", "_lakefs");
+        assertThat(ConfigLoader.fromMap(values).values().require(ConfigKeys.COMMITTED_METADATA_PREFIX)).isEqualTo("_lakefs");
+    }
+
     @Test
     void load_shouldGiveTheApiHardeningDefaults() {
         ConfigValues v = ConfigLoader.fromMap(minimal()).values();

@@ -46,6 +46,7 @@ public final class LakeFsApiCallerDirectory implements CallerDirectory {
     private final LakeFs service;
     private final AuthApi auth;
     private final InternalApi internal;
+    private final SdkCredentialsCheck callers;
     private volatile AuthFlavour flavour;
 
     /**
@@ -53,6 +54,17 @@ public final class LakeFsApiCallerDirectory implements CallerDirectory {
      * @param service  a client with the replication user's keys
      */
     public LakeFsApiCallerDirectory(URI endpoint, LakeFs service, String accessKeyId, Secret secretAccessKey) {
+        this(endpoint, service, accessKeyId, secretAccessKey, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param endpoint           this region's lakeFS (its base URL, without {@code /api/v1})
+     * @param service            a client with the replication user's keys
+     * @param callerCheckTimeout the longest one check of a caller's keys may take ({@code api.auth_timeout})
+     */
+    public LakeFsApiCallerDirectory(URI endpoint, LakeFs service, String accessKeyId, Secret secretAccessKey,
+                                    Duration callerCheckTimeout) {
+        this.callers = SdkCredentialsCheck.create(endpoint, callerCheckTimeout);
         this.endpoint = endpoint;
         this.service = service;
         OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10))
@@ -68,12 +80,13 @@ public final class LakeFsApiCallerDirectory implements CallerDirectory {
 
     @Override
     public Optional<User> authenticate(String accessKeyId, Secret secretAccessKey) {
-        try (SdkLakeFs caller = SdkLakeFs.create(endpoint, accessKeyId, secretAccessKey,
-                SdkLakeFs.Settings.DEFAULTS.withMaxAttempts(1))) {
-            return caller.currentUser();
-        } catch (AuthenticationException e) {
-            return Optional.empty();
-        }
+        // One pooled client with a short timeout for every caller (not a client per request).
+        return callers.userOf(accessKeyId, secretAccessKey);
+    }
+
+    @Override
+    public void close() {
+        callers.close();
     }
 
     @Override
