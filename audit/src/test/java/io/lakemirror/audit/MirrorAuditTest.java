@@ -33,10 +33,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +161,11 @@ class MirrorAuditTest {
             @Override
             public List<BranchState> listBranchStates(MirrorId id) {
                 return List.copyOf(states.values());
+            }
+
+            @Override
+            public Set<CommitId> findSentCommits(MirrorId id, Collection<CommitId> commits) {
+                return Set.of();
             }
         };
     }

@@ -139,7 +139,7 @@ class MirrorEndToEndIT {
             lakeFsB.createCommitRecord(m.name(), lakeFsA.getCommit(m.source(), unreplicated.id().asRef()), true);
             lakeFsB.hardResetBranch(m.name(), main, unreplicated.id().asRef(), true);
 
-            await("the auditor reports I1").atMost(Duration.ofSeconds(10))
+            await("the auditor reports I1").atMost(Duration.ofSeconds(60))
                     .until(() -> auditor.violations().stream().map(Violation::invariant).anyMatch("I1"::equals));
             aToB.resume();
         }

@@ -76,7 +76,7 @@ class RepairCommandIT {
             CommitId second = commit(user, m, "second");
             await("second head sensed").atMost(Duration.ofSeconds(30)).until(() -> db.getSensorBranchState(id, MAIN)
                     .filter(s -> s.head().equals(Optional.of(second)) && s.sent()).isPresent());
-            await("branch frozen").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+            await("branch frozen").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(60))
                     .until(() -> mirrorHead(m).equals(Optional.of(first)));
             long sensed = db.getSensorBranchState(id, MAIN).map(SensorBranchState::sequence).orElseThrow();
             StringWriter out = new StringWriter();
@@ -93,7 +93,7 @@ class RepairCommandIT {
             assertThat(out.toString()).contains("exceed the sensor's sequence " + sensed).contains("Repaired.");
             await("source head promoted after the repair").atMost(Duration.ofSeconds(30))
                     .until(() -> mirrorHead(m).equals(Optional.of(second)));
-            await("state follows the sensor").atMost(Duration.ofSeconds(10))
+            await("state follows the sensor").atMost(Duration.ofSeconds(60))
                     .until(() -> db.getBranchState(id, MAIN).orElseThrow().promotedSequence() == sensed);
             CommitId third = commit(user, m, "third");
             await("the next commit travels as usual").atMost(Duration.ofSeconds(30))

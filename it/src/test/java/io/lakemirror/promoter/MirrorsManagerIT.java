@@ -83,19 +83,19 @@ class MirrorsManagerIT {
 
             db.createMirror(spec);
             long written = System.nanoTime();
-            await("mirror repository in lakeFS B").atMost(Duration.ofSeconds(10)).until(() -> repository(lakeFsB, spec.name()).isPresent());
+            await("mirror repository in lakeFS B").atMost(Duration.ofSeconds(60)).until(() -> repository(lakeFsB, spec.name()).isPresent());
             assertThat(Duration.ofNanos(System.nanoTime() - written)).isLessThan(Duration.ofSeconds(2));
             Repository repo = lakeFsB.getRepository(spec.name());
             assertThat(repo.readOnly()).isTrue();
             assertThat(repo.storageNamespace()).isEqualTo(spec.storageNamespace().value());
             assertThat(lakeFsB.listBranches(spec.name(), io.lakemirror.lakefs.PageRequest.largest(), true).results()).isEmpty();
-            await("status ACTIVE").atMost(Duration.ofSeconds(5))
+            await("status ACTIVE").atMost(Duration.ofSeconds(60))
                     .until(() -> db.getMirror(spec.id()).map(m -> m.state() == MirrorState.ACTIVE).orElse(false));
 
             db.requestDeletion(spec.id(), Instant.now());
 
-            await("mirror repository removed").atMost(Duration.ofSeconds(10)).until(() -> repository(lakeFsB, spec.name()).isEmpty());
-            await("mirror items removed").atMost(Duration.ofSeconds(5)).until(() -> db.getMirror(spec.id()).isEmpty());
+            await("mirror repository removed").atMost(Duration.ofSeconds(60)).until(() -> repository(lakeFsB, spec.name()).isEmpty());
+            await("mirror items removed").atMost(Duration.ofSeconds(60)).until(() -> db.getMirror(spec.id()).isEmpty());
         }
     }
 

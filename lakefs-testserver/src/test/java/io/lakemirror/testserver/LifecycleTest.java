@@ -34,7 +34,7 @@ class LifecycleTest {
 
         server.close();
 
-        await().alias("every Vert.x and worker thread of the server has ended").atMost(Duration.ofSeconds(10))
+        await().alias("every Vert.x and worker thread of the server has ended").atMost(Duration.ofSeconds(60))
                 .until(() -> serverThreads().isEmpty());
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
     }

@@ -41,13 +41,13 @@ class PromoterServiceTest {
     @Test
     void events_shouldCreateTheMirrorAndPromoteValidatedBranches_withoutWaitingForAReconcilePass() {
         start(Duration.ofHours(1));
-        await("mirror ACTIVE").atMost(Duration.ofSeconds(5))
+        await("mirror ACTIVE").atMost(Duration.ofSeconds(60))
                 .until(() -> f.db.getMirror(MIRROR).orElseThrow().state() == MirrorState.ACTIVE);
 
         CommitRecord one = f.sourceCommit(MAIN, "one");
         f.validateSourceHead(MAIN);
 
-        await("main promoted").atMost(Duration.ofSeconds(5))
+        await("main promoted").atMost(Duration.ofSeconds(60))
                 .until(() -> f.mirror.branches(MIRROR_REPO).get(MAIN), one.id()::equals);
         assertThat(meters.counter("lakemirror.promoter.promotions").count()).isEqualTo(1);
     }
@@ -60,7 +60,7 @@ class PromoterServiceTest {
 
         start(Duration.ofMillis(100));
 
-        await("main promoted by the reconcile pass alone").atMost(Duration.ofSeconds(5))
+        await("main promoted by the reconcile pass alone").atMost(Duration.ofSeconds(60))
                 .ignoreExceptionsInstanceOf(io.lakemirror.domain.NotFoundException.class)
                 .until(() -> f.mirror.branches(MIRROR_REPO).containsKey(MAIN));
     }
@@ -68,7 +68,7 @@ class PromoterServiceTest {
     @Test
     void oneFailingBranch_shouldNotHoldUpTheOthers() {
         start(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> f.db.getMirror(MIRROR).orElseThrow().state() == MirrorState.ACTIVE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> f.db.getMirror(MIRROR).orElseThrow().state() == MirrorState.ACTIVE);
         BranchId stuck = BranchId.of("stuck");
         // A validated head that exists nowhere: every attempt fails and is retried with backoff.
         f.validateSourceHead(stuck, java.util.Optional.of(io.lakemirror.domain.CommitId.of("f".repeat(64))));
@@ -76,9 +76,9 @@ class PromoterServiceTest {
         CommitRecord one = f.sourceCommit(MAIN, "one");
         f.validateSourceHead(MAIN);
 
-        await("main promoted despite the failing branch").atMost(Duration.ofSeconds(5))
+        await("main promoted despite the failing branch").atMost(Duration.ofSeconds(60))
                 .until(() -> f.mirror.branches(MIRROR_REPO).get(MAIN), one.id()::equals);
-        await("the failing branch shows its error").atMost(Duration.ofSeconds(5))
+        await("the failing branch shows its error").atMost(Duration.ofSeconds(60))
                 .until(() -> f.db.getBranchState(MIRROR, stuck).orElseThrow().promoterError().isPresent());
         assertThat(meters.counter("lakemirror.promoter.failures").count()).isPositive();
     }

@@ -22,7 +22,7 @@ class WorldStartFailureIT {
                 .hasMessageContaining("dynoxide");
 
         processes.assertNoNewProcesses(Duration.ofSeconds(5));
-        await("threads of the servers that did start are gone").atMost(Duration.ofSeconds(10)).pollInSameThread()
+        await("threads of the servers that did start are gone").atMost(Duration.ofSeconds(60)).pollInSameThread()
                 .until(() -> nonDaemonThreadsSince(threadsBefore), Set::isEmpty);
     }
 

@@ -125,7 +125,7 @@ class QueueWorkerTest {
         InMemoryCommitsQueue queues = new InMemoryCommitsQueue(Duration.ofMillis(600));
         CommitsQueue consumer = queues.forRegion(HERE);
         consumer.send(HERE, List.of(new CommitsQueue.OutgoingMessage("g", "d1", "slow")));
-        ReceivedMessage received = await().alias("the message").atMost(Duration.ofSeconds(5))
+        ReceivedMessage received = await().alias("the message").atMost(Duration.ofSeconds(60))
                 .until(() -> consumer.receive(1, Duration.ZERO), l -> !l.isEmpty()).get(0);
         CountDownLatch release = new CountDownLatch(1);
         List<ReceivedMessage> secondDeliveries = Collections.synchronizedList(new ArrayList<>());
@@ -144,13 +144,13 @@ class QueueWorkerTest {
 
             // Four visibility timeouts pass while the message is handled; no one else may get it.
             await().alias("no second delivery while the message is handled").during(Duration.ofMillis(2400))
-                    .atMost(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(60))
                     .until(() -> {
                         secondDeliveries.addAll(consumer.receive(1, Duration.ZERO));
                         return secondDeliveries.isEmpty();
                     });
             release.countDown();
-            await().alias("the handler to finish").atMost(Duration.ofSeconds(5)).until(() -> !handling.isAlive());
+            await().alias("the handler to finish").atMost(Duration.ofSeconds(60)).until(() -> !handling.isAlive());
             assertThat(heartbeats.heldCount()).isZero();
         }
 

@@ -53,16 +53,16 @@ class ValidatorTest {
 
         send(f.headMessage(1, head));
 
-        await().alias("branch waits naming the held-back range").atMost(Duration.ofSeconds(10))
+        await().alias("branch waits naming the held-back range").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().waiting().map(w -> w.missing().contains(f.ns.metadataKey(mr.ranges().get(3).id())))
                         .orElse(false));
         assertThat(f.branch().validated()).isEmpty();
         TestMetaRanges.uploadRange(f.blocks, f.ns, mr.ranges().get(3));
         long released = System.nanoTime();
-        await().alias("validated after the range arrived").atMost(Duration.ofSeconds(5))
+        await().alias("validated after the range arrived").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
         assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(2));
-        await().alias("message deleted").atMost(Duration.ofSeconds(5))
+        await().alias("message deleted").atMost(Duration.ofSeconds(60))
                 .until(() -> f.queues.bodies(StoreFixtures.DESTINATION).isEmpty());
     }
 
@@ -74,10 +74,10 @@ class ValidatorTest {
         f.sensed(1, Optional.of(initial.id()));
         send(f.headMessage(1, initial));
 
-        await().alias("dead letter with reason").atMost(Duration.ofSeconds(10))
+        await().alias("dead letter with reason").atMost(Duration.ofSeconds(60))
                 .until(() -> f.queues.deadLetters(StoreFixtures.DESTINATION).size() == 1);
         assertThat(f.queues.deadLetters(StoreFixtures.DESTINATION).get(0).reason()).contains("not JSON");
-        await().alias("other message validated").atMost(Duration.ofSeconds(10))
+        await().alias("other message validated").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
     }
 
@@ -96,7 +96,7 @@ class ValidatorTest {
         send(f.headMessage(1, first));
         send(f.headMessage(2, second));
 
-        await().alias("sequence 2 validated").atMost(Duration.ofSeconds(10))
+        await().alias("sequence 2 validated").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 2);
         assertThat(f.branch().validated().orElseThrow().head()).contains(second.id());
     }
@@ -110,11 +110,11 @@ class ValidatorTest {
         start(ValidatorFixture.options().withReceiveBudget(1).withRunInterval(Duration.ofMillis(100)));
 
         send(f.headMessage(1, head));
-        await().alias("handed over").atMost(Duration.ofSeconds(10))
+        await().alias("handed over").atMost(Duration.ofSeconds(60))
                 .until(() -> f.queues.bodies(StoreFixtures.DESTINATION).isEmpty() && f.branch().waiting().isPresent());
         f.blocks.put(f.ns.bucket(), f.ns.metadataKey(mr.id()), mr.bytes());
 
-        await().alias("validated by the re-check pass").atMost(Duration.ofSeconds(10))
+        await().alias("validated by the re-check pass").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
         assertThat(f.counter("sequences.validated", "path", "recheck")).isEqualTo(1);
     }
@@ -129,12 +129,12 @@ class ValidatorTest {
         start(ValidatorFixture.options().withReceiveBudget(1).withRunInterval(Duration.ofHours(1)));
 
         send(f.headMessage(1, head));
-        await().alias("handed over").atMost(Duration.ofSeconds(10))
+        await().alias("handed over").atMost(Duration.ofSeconds(60))
                 .until(() -> f.queues.bodies(StoreFixtures.DESTINATION).isEmpty() && f.branch().waiting().isPresent());
         f.blocks.put(f.ns.bucket(), f.ns.metadataKey(mr.id()), mr.bytes());
         long landed = System.nanoTime();
 
-        await().alias("validated by the watch").atMost(Duration.ofSeconds(10))
+        await().alias("validated by the watch").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
         assertThat(Duration.ofNanos(System.nanoTime() - landed)).isLessThan(Duration.ofSeconds(2));
     }
@@ -152,7 +152,7 @@ class ValidatorTest {
         start(ValidatorFixture.options().withRunInterval(interval).withLostMessageGrace(grace));
         long started = System.nanoTime();
 
-        await().alias("the lost head admitted by the re-check pass").atMost(Duration.ofSeconds(10))
+        await().alias("the lost head admitted by the re-check pass").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one re-check interval, plus slack")
@@ -192,7 +192,7 @@ class ValidatorTest {
                 m.groupId(), m.deduplicationId(), CommitsDetectedCodec.encode(m))));
 
         await().alias("handed over to the re-check pass on its second receive, before the redrive")
-                .atMost(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> redriving.bodies(StoreFixtures.DESTINATION).isEmpty() && f.branch().waiting().isPresent());
         assertThat(redriving.deadLetters(StoreFixtures.DESTINATION)).isEmpty();
         assertThat(f.counter("sequences.handed.over")).isEqualTo(1);

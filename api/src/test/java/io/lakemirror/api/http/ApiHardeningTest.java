@@ -312,7 +312,7 @@ class ApiHardeningTest {
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("AKIAFLOOD" + i + ":x")
                             .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()));
         }
-        await().alias("the flood reached the authenticator").atMost(Duration.ofSeconds(10)).until(() -> checks.get() >= ApiServer.AUTH_THREADS);
+        await().alias("the flood reached the authenticator").atMost(Duration.ofSeconds(60)).until(() -> checks.get() >= ApiServer.AUTH_THREADS);
         try {
             for (int i = 0; i < 5; i++) {
                 long started = System.nanoTime();

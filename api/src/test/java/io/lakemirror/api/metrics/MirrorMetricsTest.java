@@ -397,10 +397,10 @@ class MirrorMetricsTest {
 
         metrics.start();
 
-        await().alias("first scheduled refresh").atMost(Duration.ofSeconds(10))
+        await().alias("first scheduled refresh").atMost(Duration.ofSeconds(60))
                 .until(() -> registry.find(MirrorMetrics.MIRROR_STATE).tag("mirror", "m1").gauge() != null);
         down.set(true);
-        await().alias("a failed refresh counted").atMost(Duration.ofSeconds(10))
+        await().alias("a failed refresh counted").atMost(Duration.ofSeconds(60))
                 .until(() -> registry.get(MirrorMetrics.REFRESH_FAILURES).counter().count() >= 1);
     }
 

@@ -30,7 +30,7 @@ public abstract class CommitsQueueContract {
 
     private List<CommitsQueue.ReceivedMessage> receiveAtLeastOne() {
         List<CommitsQueue.ReceivedMessage> got = new ArrayList<>();
-        await("a message to arrive").atMost(Duration.ofSeconds(10)).until(() -> {
+        await("a message to arrive").atMost(Duration.ofSeconds(60)).until(() -> {
             got.addAll(queue().receive(10, WAIT));
             return !got.isEmpty();
         });
@@ -91,7 +91,7 @@ public abstract class CommitsQueueContract {
         List<CommitsQueue.ReceivedMessage> next = receiveAtLeastOne();
         assertThat(next).extracting(CommitsQueue.ReceivedMessage::body).containsExactly("fine");
         next.forEach(queue()::delete);
-        await("the dead letter to appear").atMost(Duration.ofSeconds(10))
+        await("the dead letter to appear").atMost(Duration.ofSeconds(60))
                 .until(() -> deadLetterBodies().contains("poison"));
     }
 
@@ -104,7 +104,7 @@ public abstract class CommitsQueueContract {
 
         assertThat(queue().receive(10, WAIT)).as("hidden while extended").isEmpty();
         List<CommitsQueue.ReceivedMessage> again = new ArrayList<>();
-        await("the message to come back after the extension").atMost(Duration.ofSeconds(10)).until(() -> {
+        await("the message to come back after the extension").atMost(Duration.ofSeconds(60)).until(() -> {
             again.addAll(queue().receive(10, WAIT));
             return !again.isEmpty();
         });
@@ -146,7 +146,7 @@ public abstract class CommitsQueueContract {
             queue().retryLater(m, Duration.ZERO);
         }
 
-        await("the redrive policy to move the message").atMost(Duration.ofSeconds(10)).until(() -> {
+        await("the redrive policy to move the message").atMost(Duration.ofSeconds(60)).until(() -> {
             queue().receive(10, WAIT).forEach(queue()::delete);
             return deadLetterBodies().contains("never done");
         });
@@ -157,7 +157,7 @@ public abstract class CommitsQueueContract {
         queue().send(region(), List.of(message("a", "a1", "a1"), message("b", "b1", "b1")));
 
         List<String> bodies = new ArrayList<>();
-        await("both groups to deliver").atMost(Duration.ofSeconds(10)).until(() -> {
+        await("both groups to deliver").atMost(Duration.ofSeconds(60)).until(() -> {
             queue().receive(10, WAIT).forEach(m -> bodies.add(m.body()));
             return bodies.size() >= 2;
         });

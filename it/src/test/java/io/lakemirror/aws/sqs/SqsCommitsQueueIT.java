@@ -152,7 +152,7 @@ class SqsCommitsQueueIT extends CommitsQueueContract {
     void receive_shouldReportTheGroupAndReceiveCount() {
         queue.send(HERE, List.of(message("mirror-1/main", "1", "body")));
 
-        ReceivedMessage first = await().alias("the message").atMost(Duration.ofSeconds(10))
+        ReceivedMessage first = await().alias("the message").atMost(Duration.ofSeconds(60))
                 .until(() -> queue.receive(1, NO_WAIT), l -> !l.isEmpty()).get(0);
 
         assertThat(first.groupId()).isEqualTo("mirror-1/main");
@@ -166,7 +166,7 @@ class SqsCommitsQueueIT extends CommitsQueueContract {
                 message("h", "4", "other group")));
 
         List<ReceivedMessage> got = new ArrayList<>();
-        await().alias("one message of each group").atMost(Duration.ofSeconds(10)).until(() -> {
+        await().alias("one message of each group").atMost(Duration.ofSeconds(60)).until(() -> {
             got.addAll(queue.receive(10, NO_WAIT));
             return got.size() >= 2;
         });
@@ -348,12 +348,12 @@ class SqsCommitsQueueIT extends CommitsQueueContract {
     @Test
     void deadLetter_shouldKeepTheBodyGroupAndReason_inTheDeadLetterQueue() {
         queue.send(HERE, List.of(message("mirror-1/main", "1", "{not json")));
-        ReceivedMessage poison = await().alias("the poison message").atMost(Duration.ofSeconds(10))
+        ReceivedMessage poison = await().alias("the poison message").atMost(Duration.ofSeconds(60))
                 .until(() -> queue.receive(1, NO_WAIT), l -> !l.isEmpty()).get(0);
 
         queue.deadLetter(poison, "undecodable: Unexpected end-of-input");
 
-        List<Message> dead = await().alias("the dead letter").atMost(Duration.ofSeconds(10))
+        List<Message> dead = await().alias("the dead letter").atMost(Duration.ofSeconds(60))
                 .until(() -> deadLetters(here), l -> !l.isEmpty());
         Message letter = dead.get(0);
         assertThat(letter.body()).isEqualTo("{not json");
@@ -371,12 +371,12 @@ class SqsCommitsQueueIT extends CommitsQueueContract {
     void deadLetter_shouldFitTheLimit_whenTheBodyIsNearlyFullAndTheReasonLong() {
         String body = "p".repeat(SendBatches.MAX_BYTES - 300);
         queue.send(HERE, List.of(message("g", "1", body)));
-        ReceivedMessage poison = await().alias("the large message").atMost(Duration.ofSeconds(10))
+        ReceivedMessage poison = await().alias("the large message").atMost(Duration.ofSeconds(60))
                 .until(() -> queue.receive(1, NO_WAIT), l -> !l.isEmpty()).get(0);
 
         queue.deadLetter(poison, "r".repeat(5_000));
 
-        List<Message> dead = await().alias("the dead letter").atMost(Duration.ofSeconds(10))
+        List<Message> dead = await().alias("the dead letter").atMost(Duration.ofSeconds(60))
                 .until(() -> deadLetters(here), l -> !l.isEmpty());
         assertThat(dead.get(0).body()).isEqualTo(body);
     }
@@ -384,7 +384,7 @@ class SqsCommitsQueueIT extends CommitsQueueContract {
     @Test
     void approximateDepth_shouldCountWaitingAndInFlightMessages() {
         queue.send(HERE, List.of(message("a", "1", "a"), message("b", "2", "b"), message("c", "3", "c")));
-        await().alias("one message in flight").atMost(Duration.ofSeconds(10))
+        await().alias("one message in flight").atMost(Duration.ofSeconds(60))
                 .until(() -> queue.receive(1, NO_WAIT), l -> !l.isEmpty());
 
         assertThat(queue.approximateDepth()).isEqualTo(3);
