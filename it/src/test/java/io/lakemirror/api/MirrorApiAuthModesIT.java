@@ -15,6 +15,7 @@ import io.lakemirror.lakefs.policy.Acl;
 import io.lakemirror.launcher.Backends;
 import io.lakemirror.launcher.Workers;
 import io.lakemirror.sandbox.LocalServices;
+import io.lakemirror.testkit.EmbeddedPostgresServer;
 import io.lakemirror.testkit.LakeFsUser;
 import io.lakemirror.testkit.World;
 import io.lakemirror.testserver.LakeFsTestServer;
@@ -39,7 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (basic) authorization: each route answers its success status to a caller holding the permissions, 403 to an
  * authenticated caller without them, and 401 without or with wrong credentials. The service runs as the
  * replication user with exactly lakeFS's broad ReplicationPolicy (simplified lakeFS: in Supers; OSS lakeFS: its
- * one user), never as admin. One world per lakeFS flavour; each of its regions uses another auth mode.
+ * one user), never as admin. One world per lakeFS flavour; each of its regions uses another auth mode. The kv mode
+ * runs twice: on lakeFS's DynamoDB table, and on lakeFS's PostgreSQL database (the same users written in lakeFS's
+ * format into a {@code kv} table of an embedded PostgreSQL).
  */
 class MirrorApiAuthModesIT {
     private static final String US = "us-east-1";
@@ -48,6 +51,8 @@ class MirrorApiAuthModesIT {
     private static final Optional<String[]> NONE = Optional.empty();
     private static final AtomicInteger ORGANIZATIONS = new AtomicInteger();
     private static final Map<AuthFlavour, World> WORLDS = new LinkedHashMap<>();
+    private static final Map<String, String> POSTGRES_KVS = new HashMap<>();
+    private static EmbeddedPostgresServer lakeFsPostgres;
 
     private static final String[] OPERATOR = {"AKIAMIRROROPERATOR01", "operator-secret"};
     private static final String[] NOBODY = {"AKIANOPERMISSIONS001", "nobody-secret"};
@@ -113,9 +118,43 @@ class MirrorApiAuthModesIT {
         }
     }
 
+    /** Regions whose world mode is not kv (their lakeFS test server writes no KV yet), read through PostgreSQL instead. */
+    static Stream<Arguments> kvOnPostgres() {
+        return Stream.of(
+                Arguments.of(AuthFlavour.RBAC, AP),
+                Arguments.of(AuthFlavour.SIMPLIFIED, US),
+                Arguments.of(AuthFlavour.BASIC, EU));
+    }
+
+    /**
+     * The service's configuration of {@code region} in kv mode on lakeFS's PostgreSQL database: the region's lakeFS
+     * test server writes its users, credentials, groups and policies into a {@code kv} table there from now on.
+     */
+    private static synchronized Map<String, Object> postgresKv(World w, AuthFlavour flavour, String region) {
+        String connection = POSTGRES_KVS.computeIfAbsent(flavour + "/" + region, k -> {
+            if (lakeFsPostgres == null) {
+                lakeFsPostgres = EmbeddedPostgresServer.start(0);
+            }
+            String database = ("lakefs_" + flavour + "_" + region).toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            w.site(region).lakeFs().writeAuthTo(PostgresKvSink.create(lakeFsPostgres, database));
+            return lakeFsPostgres.connectionString(database);
+        });
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("auth.mode", AuthMode.KV.wire());
+        overrides.put("auth.api.endpoint", null);
+        overrides.put("database.type", "postgres");
+        overrides.put("database.dynamodb.table_name", null);
+        overrides.put("database.dynamodb.endpoint", null);
+        overrides.put("database.postgres.connection_string", connection);
+        return overrides;
+    }
+
     @AfterAll
     static void stopWorlds() {
         WORLDS.values().forEach(World::close);
+        if (lakeFsPostgres != null) {
+            lakeFsPostgres.close();
+        }
     }
 
     private record Api(Backends backends, ApiServer server, ApiTestClient client) implements AutoCloseable {
@@ -127,9 +166,17 @@ class MirrorApiAuthModesIT {
         }
     }
 
-    private static Api api(World w, String region) {
+    /** The API of {@code region} as the world configures it, with {@code overrides} (a null value removes the key). */
+    private static Api api(World w, String region, Map<String, Object> overrides) {
         Map<String, Object> values = new HashMap<>(w.site(region).configValues());
         values.put("organization_id", "auth-modes-" + ORGANIZATIONS.incrementAndGet());
+        overrides.forEach((key, value) -> {
+            if (value == null) {
+                values.remove(key);
+            } else {
+                values.put(key, value);
+            }
+        });
         ReplicationConfig config = ConfigLoader.fromMap(values);
         Backends backends = Backends.of(config, LocalServices.dynoxideShims(config));
         ApiServer server = Workers.api(backends, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -142,6 +189,18 @@ class MirrorApiAuthModesIT {
     void rbacTable_shouldAnswerSuccess403And401PerRoute(AuthFlavour flavour, String region, AuthMode mode) {
         World w = world(flavour);
         assertThat(w.authMode(region)).isEqualTo(mode);
+        checkRbacTable(w, flavour, region, mode, Map.of());
+    }
+
+    @ParameterizedTest(name = "{0} lakeFS, kv on PostgreSQL in {1}")
+    @MethodSource("kvOnPostgres")
+    void rbacTable_shouldAnswerSuccess403And401PerRoute_whenKvModeReadsLakeFsPostgres(AuthFlavour flavour, String region) {
+        World w = world(flavour);
+        checkRbacTable(w, flavour, region, AuthMode.KV, postgresKv(w, flavour, region));
+    }
+
+    private static void checkRbacTable(World w, AuthFlavour flavour, String region, AuthMode mode,
+                                       Map<String, Object> overrides) {
         String destination = w.regions().stream().map(r -> r.value()).filter(r -> !r.equals(region)).findFirst().orElseThrow();
         String repo = "src-" + mode.wire().replace('_', '-') + "-" + ORGANIZATIONS.incrementAndGet();
         new LakeFsUser(w.site(region).lakeFsEndpoint(), w.adminAccessKeyId(), w.adminSecretAccessKey())
@@ -152,7 +211,7 @@ class MirrorApiAuthModesIT {
         Optional<String[]> allowed = Optional.of(flavour == AuthFlavour.BASIC
                 ? new String[] {w.adminAccessKeyId(), w.adminSecretAccessKey()} : OPERATOR);
         Optional<String[]> wrongSecret = Optional.of(new String[] {allowed.get()[0], "not-the-secret"});
-        try (Api api = api(w, region)) {
+        try (Api api = api(w, region, overrides)) {
             ApiTestClient c = api.client();
             List<Optional<String[]>> unauthenticated = List.of(NONE, wrongSecret,
                     Optional.of(new String[] {"AKIANOSUCHKEY0000000", "whatever"}));
