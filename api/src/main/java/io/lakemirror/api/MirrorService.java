@@ -16,6 +16,7 @@ import io.lakemirror.lakefs.policy.Permission;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorSpecWriter;
+import io.lakemirror.store.MirrorsReader;
 import io.lakemirror.store.StorePage;
 import java.net.URI;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +149,15 @@ public final class MirrorService {
     public MirrorPage list(Caller caller, String sourceRepository, Optional<String> after, Optional<Integer> amount) {
         RepositoryId source = RepositoryId.of(sourceRepository);
         authorizer.authorize(caller, new Permission.Single(Actions.LIST_REPOSITORIES, "*"));
+        return page(db, m -> isOf(m, source), MirrorViews::summary, after, amount, maxPageSize);
+    }
+
+    /**
+     * One page of the mirrors {@code include} keeps, in ID order, each as {@code view} shows it: {@code amount}
+     * (100 by default, at most {@code maxPageSize}) after {@code after}, reading the database a page at a time.
+     */
+    static MirrorPage page(MirrorsReader db, Predicate<MirrorRecord> include, Function<MirrorRecord, MirrorView> view,
+                           Optional<String> after, Optional<Integer> amount, int maxPageSize) {
         int size = Math.min(amount.filter(a -> a > 0).orElse(100), maxPageSize);
         List<MirrorView> page = new ArrayList<>();
         Optional<String> cursor = after.filter(a -> !a.isEmpty());
@@ -155,14 +166,14 @@ public final class MirrorService {
         do {
             StorePage<MirrorRecord> chunk = db.listMirrors(cursor, maxPageSize);
             for (MirrorRecord m : chunk.items()) {
-                if (!isOf(m, source)) {
+                if (!include.test(m)) {
                     continue;
                 }
                 if (page.size() == size) {
                     more = true;
                     break outer;
                 }
-                page.add(MirrorViews.summary(m));
+                page.add(view.apply(m));
             }
             cursor = chunk.nextAfter();
         } while (cursor.isPresent());

@@ -132,10 +132,29 @@ class ArchitectureTest {
                     + " port, not to KCL or a database");
 
     @ArchTest
+    static final ArchRule auditSeesPortsAndTheCodecOnly = classes()
+            .that().resideInAPackage("io.lakemirror.audit..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, GRAVELER, "io.lakemirror.audit..",
+                    "com.fasterxml.jackson.."))
+            .because("the integrity audit judges a mirror through the ports (LakeFs, BlockStore, a read-only"
+                    + " MirrorsReader) and the graveler codec, as the validator reads it: whoever runs it (the launcher's"
+                    + " command, the API) chooses the adapters, and it never writes");
+
+    @ArchTest
+    static final ArchRule auditNeverWrites = noClasses()
+            .that().resideInAPackage("io.lakemirror.audit..")
+            .should().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                    .resideInAPackage("io.lakemirror.store..")
+                    .and(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith("Writer")
+                            .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("MirrorsDatabase"))))
+            .because("an audit reads the mirror, its source and the mirrors database; it must never repair or write"
+                    + " what it judges");
+
+    @ArchTest
     static final ArchRule apiSeesPortsAndVertxOnly = classes()
             .that().resideInAPackage("io.lakemirror.api..")
             .should().onlyDependOnClassesThat().resideInAnyPackage(allowed(CORE, "io.lakemirror.api..",
-                    "io.vertx..", "io.netty.handler.codec.http..", "io.micrometer..",
+                    "io.lakemirror.audit..", "io.vertx..", "io.netty.handler.codec.http..", "io.micrometer..",
                     "com.github.benmanes.caffeine..", "com.fasterxml.jackson.."))
             .because("the API decides with ports of the core (lakeFS, mirrors database) and speaks HTTP with Vert.x;"
                     + " the adapters behind the ports are the launcher's choice");
@@ -167,7 +186,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule noProductionModuleUsesTheTestModules = noClasses()
             .that().resideInAnyPackage(packages(CORE, GRAVELER, AWS, LAKEFS_ADAPTER, LAKEFS_AUTH, "io.lakemirror.sensor..",
-                    "io.lakemirror.validator..", "io.lakemirror.promoter..", "io.lakemirror.api..",
+                    "io.lakemirror.validator..", "io.lakemirror.promoter..", "io.lakemirror.audit..", "io.lakemirror.api..",
                     "io.lakemirror.launcher.."))
             .should().dependOnClassesThat().resideInAnyPackage(TEST_MODULES)
             .because("test servers and simulators never ship: only the sandbox module and tests may use them");

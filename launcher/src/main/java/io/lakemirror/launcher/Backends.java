@@ -4,13 +4,14 @@ import io.lakemirror.auth.CallerDirectory;
 import io.lakemirror.auth.LakeFsKv;
 import io.lakemirror.aws.dynamodb.DynamoDbLakeFsKv;
 import io.lakemirror.aws.dynamodb.DynamoDbStores;
+import io.lakemirror.postgres.PostgresStores;
 import io.lakemirror.config.Secret;
 import io.lakemirror.lakefs.auth.kv.KvCallerDirectory;
 import io.lakemirror.lakefs.auth.service.AuthServiceDirectory;
 import io.lakemirror.lakefs.auth.service.AuthServiceToken;
 import io.lakemirror.lakefs.sdk.LakeFsApiCallerDirectory;
 import io.lakemirror.postgres.PostgresLakeFsKv;
-import io.lakemirror.postgres.PostgresStores;
+import java.time.Clock;
 import io.lakemirror.aws.s3.S3BlockStore;
 import io.lakemirror.aws.sqs.SqsCommitsQueue;
 import io.lakemirror.blockstore.BlockStore;
@@ -24,7 +25,6 @@ import io.lakemirror.queue.CommitsQueue;
 import io.lakemirror.store.ChangeFeed;
 import io.lakemirror.store.MirrorsDatabase;
 import io.lakemirror.store.Refstore;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -52,6 +52,7 @@ public final class Backends implements AutoCloseable {
     private PostgresStores postgres;
     private SqsCommitsQueue queue;
     private S3BlockStore blockStore;
+    private S3BlockStore anyRegionBlockStore;
     private SdkLakeFsFactory lakeFs;
     private CallerDirectory callers;
     private boolean consumerChecked;
@@ -148,6 +149,18 @@ public final class Backends implements AutoCloseable {
             blockStore = own(S3BlockStore.create(config));
         }
         return blockStore;
+    }
+
+    /**
+     * A block store that reads the buckets of every region, not only this region's: integrity audits read a
+     * mirror's bucket in its destination region from either region's process.
+     */
+    public synchronized BlockStore anyRegionBlockStore() {
+        checkOpen();
+        if (anyRegionBlockStore == null) {
+            anyRegionBlockStore = own(S3BlockStore.createAnyRegion(config));
+        }
+        return anyRegionBlockStore;
     }
 
     /** lakeFS clients with the replication user's credentials. */

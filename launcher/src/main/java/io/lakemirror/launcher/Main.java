@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             GravelerCommand.class,
             FailoverCommand.class,
             RepairCommand.class,
+            AuditCommand.class,
+            MirrorsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

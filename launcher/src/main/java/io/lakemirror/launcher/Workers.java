@@ -2,7 +2,12 @@ package io.lakemirror.launcher;
 
 import io.lakemirror.api.Authenticator;
 import io.lakemirror.api.Authorizer;
+import io.lakemirror.api.MirrorAudits;
 import io.lakemirror.api.MirrorService;
+import io.lakemirror.api.OperatorService;
+import io.lakemirror.api.dashboard.LagHistory;
+import io.lakemirror.audit.AuditOptions;
+import io.lakemirror.audit.AuditTarget;
 import io.lakemirror.api.http.ApiServer;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.lakefs.LakeFs;
@@ -21,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -36,6 +42,10 @@ public final class Workers {
     static final Duration PROMOTION_LEASE = Duration.ofSeconds(60);
     private static final int PROMOTER_THREADS = 8;
     private static final Duration PROMOTER_MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Integrity audits an API process runs at once; a start beyond them is refused (429). */
+    static final int AUDITS_AT_ONCE = 2;
+    /** How far back the dashboard's lag plots go. */
+    static final Duration LAG_HISTORY_WINDOW = Duration.ofHours(1);
 
     private Workers() {
     }
@@ -83,6 +93,13 @@ public final class Workers {
         MirrorService mirrors = new MirrorService(config.region(), config.dstEndpoints(), backends.localLakeFs(),
                 region -> config.lakeFsEndpoint(region).map(backends.lakeFsClients()::forEndpoint),
                 backends.mirrorsDatabase(), authorizer, Clock.systemUTC(), config.listMirrorsPageSize());
-        return new ApiServer(ApiServer.Settings.from(config), authenticator, mirrors, metrics);
+        OperatorService operator = new OperatorService(config.region(), backends.mirrorsDatabase(), authorizer,
+                Clock.systemUTC(), config.listMirrorsPageSize(),
+                new MirrorAudits(spec -> new AuditTarget(spec, backends.lakeFs(spec.sourceRegion()),
+                        backends.lakeFs(spec.destinationRegion()), backends.anyRegionBlockStore(),
+                        Optional.of(backends.mirrorsDatabase())), AUDITS_AT_ONCE, AuditOptions.DEFAULT_PARALLELISM,
+                        Clock.systemUTC()),
+                new LagHistory(metrics, config.metrics().refreshInterval(), LAG_HISTORY_WINDOW, Clock.systemUTC()));
+        return new ApiServer(ApiServer.Settings.from(config), authenticator, mirrors, metrics, Optional.of(operator));
     }
 }

@@ -302,6 +302,7 @@ final class Sandbox implements AutoCloseable {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("lakefs", lakeFs(region).toString());
             r.put("replication_api", api(region).toString());
+            r.put("dashboard", api(region) + "/service/replication/ui/");
             r.put("bucket", bucket(region));
             r.put("auth_mode", world.authMode(region).wire());
             regions.put(region, r);
@@ -357,6 +358,12 @@ final class Sandbox implements AutoCloseable {
         lines.add("  curl -s " + auth + " " + mirrors + "/$MIRROR_ID");
         lines.add("  # 5. the mirror repository in " + B + " (read-only): its main branch now points at that commit");
         lines.add("  curl -s " + auth + " " + lakeFs(B) + "/api/v1/repositories/quickstart-mirror/branches/main");
+        lines.add("  # 6. the operator CLI: every mirror and branch with its lag (--watch refreshes it)");
+        lines.add("  LAKECTL_CREDENTIALS_ACCESS_KEY_ID=" + adminAccessKeyId() + " LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY="
+                + adminSecretAccessKey() + " bin/replication mirrors status --endpoint " + api(A));
+        lines.add("");
+        lines.add("Dashboard (mirrors, branches, lag plots; sign in with the admin keys above): " + api(A)
+                + "/service/replication/ui/");
         return lines;
     }
 

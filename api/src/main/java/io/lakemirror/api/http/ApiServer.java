@@ -193,6 +193,7 @@ public final class ApiServer implements Component {
     private final Authenticator authenticator;
     private final MirrorService service;
     private final PrometheusMeterRegistry metrics;
+    private final Optional<io.lakemirror.api.OperatorService> operator;
     private final ApiErrors errors;
     private Vertx vertx;
     private HttpServer server;
@@ -204,10 +205,20 @@ public final class ApiServer implements Component {
 
     public ApiServer(Settings settings, Authenticator authenticator, MirrorService service,
                      PrometheusMeterRegistry metrics) {
+        this(settings, authenticator, service, metrics, Optional.empty());
+    }
+
+    /**
+     * With the operator routes (every mirror in one listing, lag histories, integrity audits) and the dashboard's
+     * data; the server starts and closes {@code operator} with itself.
+     */
+    public ApiServer(Settings settings, Authenticator authenticator, MirrorService service,
+                     PrometheusMeterRegistry metrics, Optional<io.lakemirror.api.OperatorService> operator) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authenticator = authenticator;
         this.service = service;
         this.metrics = metrics;
+        this.operator = Objects.requireNonNull(operator, "operator");
         this.errors = new ApiErrors(settings.internalNames());
     }
 
@@ -224,6 +235,7 @@ public final class ApiServer implements Component {
             WorkerExecutor workers = vertx.createSharedWorkerExecutor("api-work", WORK_THREADS);
             MirrorHandlers handlers = new MirrorHandlers(authenticator, service,
                     new AuthFailureLimiter(settings.authFailures(), Ticker.systemTicker()), authWorkers, workers);
+            operator.ifPresent(io.lakemirror.api.OperatorService::start);
             OpenAPIContract contract = await(OpenAPIContract.from(vertx, CONTRACT));
             Router router = router(contract, handlers, workers);
             server = await(vertx.createHttpServer(serverOptions()).requestHandler(router).listen());
@@ -263,6 +275,11 @@ public final class ApiServer implements Component {
         builder.getRoute("listMirrors").addHandler(handlers::list);
         builder.getRoute("getMirror").addHandler(handlers::get);
         builder.getRoute("deleteMirror").addHandler(handlers::delete);
+        OperatorHandlers operatorHandlers = new OperatorHandlers(operator, workers, settings.requestTimeout());
+        builder.getRoute("listAllMirrors").addHandler(operatorHandlers::listAll);
+        builder.getRoute("getLagHistory").addHandler(operatorHandlers::lagHistory);
+        builder.getRoute("startAudit").addHandler(operatorHandlers::startAudit);
+        builder.getRoute("getAudit").addHandler(operatorHandlers::getAudit);
         Router api = builder.createRouter();
         api.route().failureHandler(errors::handle);
 
@@ -289,6 +306,7 @@ public final class ApiServer implements Component {
         root.get(BASE_PATH + "/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/yaml").end(document));
         root.route(BASE_PATH + "/*").subRouter(api);
+        new DashboardRoutes().addTo(root, errors::notFound);
         root.route().handler(errors::notFound);
         root.route().failureHandler(errors::handle);
         return root;
@@ -320,6 +338,7 @@ public final class ApiServer implements Component {
 
     @Override
     public void close() {
+        operator.ifPresent(io.lakemirror.api.OperatorService::close);
         if (vertx == null) {
             return;
         }
