@@ -13,7 +13,10 @@ import io.lakemirror.lakefs.auth.kv.KvCallerDirectory;
 import io.lakemirror.lakefs.policy.Acl;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The test server's users, written into lakeFS's KV format, read back by the service's KV reader. */
@@ -37,12 +40,20 @@ class KvMirrorTest {
         }
     };
     private final KvCallerDirectory reader = new KvCallerDirectory(kv, new Secret(ENCRYPT), Clock.systemUTC());
+    private final List<KvMirror> mirrors = new ArrayList<>();
+
+    @AfterEach
+    void stopTheMirrorsWriters() {
+        mirrors.forEach(KvMirror::close);
+    }
 
     private AuthStore store(AuthFlavour flavour) {
         AuthStore store = new AuthStore(Clock.systemUTC());
         store.createUser(UserId.of("admin"), Optional.empty());
         store.createCredentials("admin", Optional.of("AKIAADMIN"), Optional.of("admin-secret"));
-        store.mirrorTo(new KvMirror(sink, new Secret(ENCRYPT), flavour, Instant.now()), "admin");
+        KvMirror mirror = new KvMirror(sink, new Secret(ENCRYPT), flavour, Instant.now());
+        mirrors.add(mirror);
+        store.mirrorTo(mirror, "admin");
         return store;
     }
 
