@@ -36,7 +36,9 @@ final class RecordingLakeFs {
     private final LakeFs delegate;
     private final Clock clock;
     private volatile String heldOperation;
+    private volatile int heldSkip;
     private volatile Holder holder;
+    private volatile java.util.function.Consumer<Call> beforeEach = call -> { };
 
     RecordingLakeFs(LakeFs delegate, Clock clock) {
         this.delegate = delegate;
@@ -45,8 +47,19 @@ final class RecordingLakeFs {
 
     /** The next call of {@code operation} is not made; {@code holder} gets it to run later and says what the caller sees. */
     void holdNext(String operation, Holder holder) {
+        holdNth(operation, 0, holder);
+    }
+
+    /** As {@link #holdNext}, for the {@code n}-th call of {@code operation} from now on (0: the next). */
+    void holdNth(String operation, int n, Holder holder) {
         this.holder = holder;
+        this.heldSkip = n;
         this.heldOperation = operation;
+    }
+
+    /** Runs as each call is made, before its deadline is checked, so a test can look at the world as the call starts. */
+    void beforeEach(java.util.function.Consumer<Call> hook) {
+        this.beforeEach = hook;
     }
 
     LakeFs lakeFs() {
@@ -70,10 +83,12 @@ final class RecordingLakeFs {
             Deadline given = (Deadline) args[0];
             return view(Optional.of(deadline.map(d -> d.earliest(given)).orElse(given)));
         }
-        calls.add(new Call(method.getName(), clock.instant(), deadline.map(Deadline::instant)));
+        Call call = new Call(method.getName(), clock.instant(), deadline.map(Deadline::instant));
+        calls.add(call);
+        beforeEach.accept(call);
         deadline.ifPresent(d -> d.check("recorded " + method.getName()));
         LakeFs target = deadline.map(delegate::bounded).orElse(delegate);
-        if (method.getName().equals(heldOperation)) {
+        if (method.getName().equals(heldOperation) && heldSkip-- == 0) {
             heldOperation = null;
             // lakeFS received the request in time and applies it whenever it gets to it: no deadline applies.
             throw holder.hold(() -> call(delegate, method, args));
