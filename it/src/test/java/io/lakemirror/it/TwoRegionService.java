@@ -18,6 +18,7 @@ import io.lakemirror.testkit.World;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Both regions' whole service running in this JVM on a two-region {@link World} ({@value #A} →
@@ -57,13 +58,14 @@ public final class TwoRegionService implements AutoCloseable {
 
     /** As {@link #start(DelayDistribution, long)}, with the mirrors database and refstores on PostgreSQL when {@code postgres}. */
     public static TwoRegionService start(DelayDistribution delays, long seed, boolean postgres) {
+        return start(world -> world.replicationDelays(delays).replicationSeed(seed).postgres(postgres));
+    }
+
+    /** Starts the world of regions A and B with a 200 ms sensor and {@code customize}'s settings, then the services. */
+    public static TwoRegionService start(UnaryOperator<World.Builder> customize) {
         ProcessHygiene.Snapshot processes = ProcessHygiene.snapshot();
-        World world = World.builder().regions(A, B)
-                .replicationDelays(delays)
-                .replicationSeed(seed)
-                .postgres(postgres)
-                .config("commit_sensor.process_branches_duration", "200ms")
-                .start();
+        World world = customize.apply(World.builder().regions(A, B)
+                .config("commit_sensor.process_branches_duration", "200ms")).start();
         TwoRegionService service = new TwoRegionService(processes, world);
         try {
             service.regionA = startRegion(world, A);

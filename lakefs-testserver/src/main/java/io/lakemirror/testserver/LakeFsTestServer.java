@@ -16,11 +16,13 @@ import io.lakemirror.config.Secret;
 import io.lakemirror.lakefs.policy.Acl;
 import io.lakemirror.testserver.http.ApiContext;
 import io.lakemirror.testserver.http.ApiRouter;
+import io.lakemirror.testserver.http.ExchangeRecorder;
 import io.lakemirror.testserver.http.ReportedVersion;
 import io.lakemirror.testserver.model.LakeFsError;
 import io.lakemirror.testserver.model.RepositoryState;
 import io.lakemirror.testserver.service.BranchService;
 import io.lakemirror.testserver.service.CommitService;
+import io.lakemirror.testserver.service.Hooks;
 import io.lakemirror.testserver.service.ObjectService;
 import io.lakemirror.testserver.service.RepositoryService;
 import io.lakemirror.testserver.service.TagService;
@@ -177,6 +179,18 @@ public final class LakeFsTestServer implements AutoCloseable {
                 repository);
     }
 
+    /**
+     * Test-only, reachable only from this JVM: whether {@code repository} itself stores {@code commit} (lakeFS's KV),
+     * as opposed to answering for it from the commit cache, which may hold a deleted namesake's commits.
+     */
+    public boolean storesCommitForTest(RepositoryId repository, io.lakemirror.domain.CommitId commit) {
+        try {
+            return repositories.stored(repository.value()).storedCommit(commit).isPresent();
+        } catch (LakeFsError e) {
+            return false;
+        }
+    }
+
     public String adminUserId() {
         return adminUserId;
     }
@@ -312,6 +326,8 @@ public final class LakeFsTestServer implements AutoCloseable {
         private Optional<KvMirror> kvMirror = Optional.empty();
         private ReportedVersion version = new ReportedVersion(ReportedVersion.CURRENT);
         private Clock clock = Clock.systemUTC();
+        private RealBehaviours real = RealBehaviours.NONE;
+        private Optional<ExchangeCheck> exchangeCheck = Optional.empty();
         private int workerThreads = 16;
         private final List<String> buckets = new ArrayList<>();
 
@@ -412,6 +428,21 @@ public final class LakeFsTestServer implements AutoCloseable {
             return this;
         }
 
+        /** Behaviours of real lakeFS to play (caches, nanosecond times, hooks, blockstores); default none. */
+        public Builder real(RealBehaviours behaviours) {
+            this.real = Objects.requireNonNull(behaviours, "behaviours");
+            return this;
+        }
+
+        /**
+         * Hands every {@code /api/v1} exchange, once answered, to {@code check}: tests hold the server to lakeFS's
+         * {@code swagger.yml} this way, whichever client sent the request (SDK, subprocess, raw HTTP). Default none.
+         */
+        public Builder checkExchanges(ExchangeCheck check) {
+            this.exchangeCheck = Optional.of(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
         /** Threads for blocking work (bucket I/O, repository writes); default 16. */
         public Builder workerThreads(int threads) {
             if (threads < 1) {
@@ -455,7 +486,7 @@ public final class LakeFsTestServer implements AutoCloseable {
                 vertx = Vertx.vertx();
                 WorkerExecutor workers = vertx.createSharedWorkerExecutor("lakefs-testserver-worker", workerThreads);
                 Faults faults = new Faults();
-                RepositoryService repositories = new RepositoryService(blocks, clock);
+                RepositoryService repositories = new RepositoryService(blocks, clock, real);
                 Router root = router(vertx, workers, blocks, auth, faults, repositories, uploads);
                 HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                         .requestHandler(root)
@@ -463,8 +494,8 @@ public final class LakeFsTestServer implements AutoCloseable {
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 LakeFsTestServer server = new LakeFsTestServer(vertx, workers, http, blocks, auth, faults, repositories,
                         uploads, this);
-                LOG.info("lakeFS test server listening on {} (S3 {}, RBAC {})", server.endpoint, s3Endpoint,
-                        rbac ? "on" : "off");
+                LOG.info("lakeFS test server listening on {} (S3 {}, RBAC {}, real behaviours {}, exchanges checked: {})",
+                        server.endpoint, s3Endpoint, rbac ? "on" : "off", real, exchangeCheck.isPresent());
                 return server;
             } catch (IOException e) {
                 cleanUp(vertx, blocks);
@@ -493,12 +524,15 @@ public final class LakeFsTestServer implements AutoCloseable {
         private Router router(Vertx vertx, WorkerExecutor workers, BlockStore blocks, AuthStore auth, Faults faults,
                               RepositoryService repositories, Path uploads) {
             Trees trees = new Trees(blocks);
-            ApiContext api = new ApiContext(repositories, new BranchService(repositories),
+            BranchService branches = new BranchService(repositories,
+                    real.hooks() ? Optional.of(new Hooks(trees, blocks)) : Optional.empty());
+            ApiContext api = new ApiContext(repositories, branches,
                     new CommitService(repositories, trees, clock), new TagService(repositories),
                     new ObjectService(repositories, trees, blocks, new PhysicalAddresses(clock), clock),
                     auth, new Authorizer(auth, flavour()), workers);
 
             Router root = Router.router(vertx);
+            exchangeCheck.ifPresent(check -> root.route().handler(new ExchangeRecorder(check)));
             root.route().handler(ctx -> {
                 String requestId = UUID.randomUUID().toString();
                 ctx.response().putHeader("X-Request-ID", requestId);

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
-/** Plain HTTP calls to the test server, for checking exact wire shapes the SDK would hide. */
+/**
+ * Plain HTTP calls to the test server, for checking exact wire shapes the SDK would hide. The server checks
+ * its answers (not these requests) against lakeFS's spec ({@code SharedS3.server()} turns the check on).
+ */
 public final class Raw {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -87,6 +90,8 @@ public final class Raw {
     public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         authorization.ifPresent(a -> b.header("Authorization", a));
+        // These tests send malformed requests on purpose: the server holds only its answers to lakeFS's spec.
+        b.header(ServedExchange.RESPONSE_ONLY_HEADER, ServedExchange.RESPONSE_ONLY);
         return b;
     }
 

@@ -1,6 +1,7 @@
 package io.lakemirror.testserver;
 
 import com.adobe.testing.s3mock.S3MockApplication;
+import io.lakemirror.testserver.spec.SpecExchangeCheck;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,9 +72,10 @@ public final class SharedS3 implements AutoCloseable {
         return bucket;
     }
 
-    /** A test server on this S3; the caller closes it. */
+    /** A test server on this S3, checking every exchange against lakeFS's spec; the caller closes it. */
     public LakeFsTestServer.Builder server() {
-        return LakeFsTestServer.builder().s3Endpoint(endpoint).s3Credentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+        return LakeFsTestServer.builder().s3Endpoint(endpoint).s3Credentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+                .checkExchanges(new SpecExchangeCheck());
     }
 
     @Override

@@ -28,7 +28,12 @@ import picocli.CommandLine.Option;
                 + " Running the command again with the same --to completes an interrupted failover.",
             "",
             "Uses this region's lakeFS (regional_endpoint) and the replication user's keys from the configuration;"
-                + " that user needs fs:CreateRepository, fs:AttachStorageNamespace, fs:CreateCommit and fs:CreateBranch on the copy.",
+                + " that user needs fs:CreateRepository, fs:AttachStorageNamespace, fs:CreateCommit, fs:CreateBranch and"
+                + " fs:RevertBranch on the copy.",
+            "",
+            "The source's hooks cannot block it: each branch is created at an empty commit (no _lakefs_actions/, so no"
+                + " pre-create-branch hook runs, which force would not prevent on a writable repository) and then"
+                + " hard-reset to the mirror's head, which runs no hook. The empty commit stays in the copy, on no branch.",
             ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the copy is complete (or, with --dry-run, would be)", "1:lakeFS refused or failed; nothing"

@@ -42,10 +42,13 @@ import org.slf4j.LoggerFactory;
  */
 final class LakeFsVersionCheck {
     private static final Logger LOG = LoggerFactory.getLogger(LakeFsVersionCheck.class);
-    /** How long the whole check may take; the clients' own timeouts end a silent lakeFS before it. */
-    static final Duration TIMEOUT = Duration.ofSeconds(40);
+    /**
+     * How long the whole check may take, so that a silent lakeFS (a lost region, a black-holing proxy)
+     * delays a start by this much at most; a healthy lakeFS answers in milliseconds.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final SdkLakeFs.Settings CHECK_CLIENT = SdkLakeFs.Settings.DEFAULTS
-            .withReadTimeout(Duration.ofSeconds(10)).withMaxAttempts(2);
+            .withReadTimeout(Duration.ofSeconds(5)).withMaxAttempts(2);
 
     /** A lakeFS endpoint and the configuration key that names it. */
     record Endpoint(String key, URI uri) {

@@ -35,10 +35,33 @@ import org.slf4j.LoggerFactory;
  * <p>Every commit is checked against its content hash before it is written, so the copy is the
  * mirror, commit IDs included. Running it again with the same target completes an interrupted
  * failover: commits and branches already there are kept when they match, and refused when not.
+ *
+ * <p><b>Hooks.</b> The copy is writable, so lakeFS runs the pre-create-branch hooks of every branch created
+ * on it, loaded from {@code _lakefs_actions/} of the ref the branch is created from; the mirror holds the
+ * source's action files, and a webhook of the lost region fails exactly now. {@code force} does not help:
+ * lakeFS skips hooks only on read-only repositories (pkg/graveler/graveler.go CreateBranch). So each branch
+ * is created at {@link #EMPTY}, a commit with no content and hence no actions, and then hard-reset to its
+ * head, which runs no hook (lakeFS has none for hard reset). {@link #EMPTY} stays in the copy, unreachable
+ * from any branch (docs/operations.md, "Failover").
  */
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
     private static final int LOG_PAGE = 1000;
+    /**
+     * The empty commit branches start from on the copy: no parents, no metarange (so no {@code _lakefs_actions/}),
+     * fixed fields, so every failover writes the same ID and a second run finds it there.
+     */
+    static final CommitRecord EMPTY = emptyCommit();
+
+    private static CommitRecord emptyCommit() {
+        String committer = "lakemirror";
+        String message = "lakemirror failover: branches start here so that no hook runs, then move to their heads";
+        java.time.Instant created = java.time.Instant.EPOCH;
+        CommitId id = CommitId.of(CommitIds.compute(committer, message, "", created.getEpochSecond(), Map.of(),
+                java.util.List.of()));
+        return new CommitRecord(id, java.util.List.of(), committer, message, java.util.Optional.empty(), created,
+                Map.of(), 1, 1);
+    }
 
     /** What the writable copy holds. */
     public record Result(RepositoryId mirror, RepositoryId target, String storageNamespace, BranchId defaultBranch,
@@ -82,6 +105,11 @@ public final class Failover {
                 requireSame(target, commit);
                 alreadyThere++;
             }
+        }
+        try {
+            lakeFs.createCommitRecord(target, EMPTY, false);
+        } catch (AlreadyExistsException e) {
+            requireSame(target, EMPTY);
         }
         for (Map.Entry<BranchId, CommitId> head : heads.entrySet()) {
             createBranch(target, head.getKey(), head.getValue());
@@ -169,15 +197,25 @@ public final class Failover {
         }
     }
 
+    /**
+     * The branch at {@code head}: created at {@link #EMPTY} (no actions there, so no hook runs) and hard-reset to
+     * {@code head}. A branch left at {@link #EMPTY} by an interrupted run is moved on; one elsewhere is refused.
+     */
     private void createBranch(RepositoryId target, BranchId branch, CommitId head) {
         try {
-            lakeFs.createBranch(target, branch, head.asRef(), false);
+            lakeFs.createBranch(target, branch, EMPTY.id().asRef(), false);
         } catch (AlreadyExistsException e) {
             CommitId there = lakeFs.getBranch(target, branch).commitId();
-            if (!there.equals(head)) {
+            if (there.equals(head)) {
+                return;
+            }
+            if (!there.equals(EMPTY.id())) {
                 throw new InvalidInputException("branch " + branch + " of " + target + " is at " + there + ", not at the"
                         + " mirror's head " + head + ": someone wrote to it already; reset it by hand if that is wanted");
             }
+        }
+        try {
+            lakeFs.hardResetBranch(target, branch, head.asRef(), false);
         } catch (NotFoundException e) {
             throw new IllegalStateException("commit " + head + " was written to " + target + " but lakeFS does not find it"
                     + " for branch " + branch + ": " + e.getMessage(), e);

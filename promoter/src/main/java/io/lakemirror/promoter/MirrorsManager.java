@@ -5,6 +5,7 @@ import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.ReplicationException;
+import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.Repository;
@@ -83,7 +84,17 @@ public final class MirrorsManager {
                     SOURCE_KEY, spec.sourceRepository() + "@" + spec.sourceRegion()));
             LOG.info("created mirror repository {} for mirror {} ({})", spec.name(), spec.id(), spec.describe());
         } catch (AlreadyExistsException e) {
-            Optional<String> problem = adoptionProblem(spec);
+            Optional<String> problem;
+            try {
+                problem = adoptionProblem(spec);
+            } catch (NotFoundException gone) {
+                // lakeFS's repository cache answers for a just-deleted name for about 5-7 s (409 on create, 200 on
+                // get) while its KV has no such repository (404 on the metadata): a re-created name, retried.
+                String message = "repository " + spec.name() + " was deleted moments ago and lakeFS still answers for"
+                        + " it from its repository cache; retrying the creation";
+                setStatus(spec.id(), MirrorState.CREATING, message, BEFORE_ACTIVE, true);
+                throw new RetryableException("mirror " + spec.id() + ": " + message, gone);
+            }
             if (problem.isPresent()) {
                 LOG.warn("mirror {} ({}) failed: {}", spec.id(), spec.describe(), problem.get());
                 setStatus(spec.id(), MirrorState.FAILED, problem.get(), BEFORE_ACTIVE, true);

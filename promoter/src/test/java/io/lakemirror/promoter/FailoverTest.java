@@ -59,6 +59,20 @@ class FailoverTest {
     }
 
     @Test
+    void copy_shouldMoveOnABranch_thatAnInterruptedRunLeftAtTheEmptyCommit() {
+        mirrorWithHistory();
+        new Failover(lakeFs).copy(MIRROR, COPY);
+        // Interrupted between creating DEV at the empty commit (where no hook runs) and resetting it to its head.
+        lakeFs.hardResetBranch(COPY, DEV, Failover.EMPTY.id().asRef(), false);
+
+        new Failover(lakeFs).copy(MIRROR, COPY);
+
+        assertThat(heads(COPY)).isEqualTo(heads(MIRROR)).doesNotContainValue(Failover.EMPTY.id());
+        assertThat(lakeFs.getCommit(COPY, Failover.EMPTY.id().asRef()).metaRangeId()).as("no tree, so no actions")
+                .isEmpty();
+    }
+
+    @Test
     void copy_shouldRefuseAWritableSource_andLeaveEverythingAsItWas() {
         lakeFs.createRepository(SOURCE);
 

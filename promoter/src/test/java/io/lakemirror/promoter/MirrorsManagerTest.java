@@ -5,6 +5,7 @@ import static io.lakemirror.promoter.PromoterFixture.MIRROR_REPO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.RetryableException;
 import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.lakefs.fake.LakeFsOperation;
@@ -114,6 +115,23 @@ class MirrorsManagerTest {
         var status = f.db.getMirror(MIRROR).orElseThrow().status().orElseThrow();
         assertThat(status.state()).isEqualTo(MirrorState.CREATING);
         assertThat(status.message()).contains("retrying");
+
+        f.manager().reconcile(MIRROR);
+        assertThat(f.db.getMirror(MIRROR).orElseThrow().state()).isEqualTo(MirrorState.ACTIVE);
+    }
+
+    @Test
+    void reconcile_shouldStayCreatingAndRetry_whenLakeFsStillAnswersForADeletedNamesakeFromItsCache() {
+        // lakeFS's repository cache: create answers 409 for a name deleted moments ago, which its KV no longer has.
+        f.mirror.failOnce(LakeFsOperation.CREATE_REPOSITORY, MIRROR_REPO,
+                () -> new AlreadyExistsException("error creating repository: not unique"));
+
+        assertThatThrownBy(() -> f.manager().reconcile(MIRROR)).isInstanceOf(RetryableException.class)
+                .hasMessageContaining("retrying the creation");
+        var status = f.db.getMirror(MIRROR).orElseThrow().status().orElseThrow();
+        assertThat(status.state()).as("not FAILED: the name is free once the cache entry expires")
+                .isEqualTo(MirrorState.CREATING);
+        assertThat(status.message()).contains("deleted moments ago");
 
         f.manager().reconcile(MIRROR);
         assertThat(f.db.getMirror(MIRROR).orElseThrow().state()).isEqualTo(MirrorState.ACTIVE);

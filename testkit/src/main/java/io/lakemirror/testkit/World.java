@@ -10,7 +10,9 @@ import io.lakemirror.auth.AuthFlavour;
 import io.lakemirror.auth.AuthMode;
 import io.lakemirror.lakefs.Policy;
 import io.lakemirror.lakefs.policy.Acl;
+import io.lakemirror.testserver.ExchangeCheck;
 import io.lakemirror.testserver.LakeFsTestServer;
+import io.lakemirror.testserver.RealBehaviours;
 import io.lakemirror.testserver.auth.DynamoDbKvSink;
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -277,7 +280,7 @@ public final class World implements AutoCloseable {
     }
 
     private LakeFsTestServer startLakeFs(Region region, URI s3Endpoint) {
-        return LakeFsTestServer.builder()
+        LakeFsTestServer.Builder lakeFs = LakeFsTestServer.builder()
                 .port(settings.lakeFsPorts.getOrDefault(region, 0))
                 .s3Endpoint(s3Endpoint)
                 .s3Region(region.value())
@@ -285,7 +288,9 @@ public final class World implements AutoCloseable {
                 .adminUser(settings.adminUser, settings.adminAccessKeyId, settings.adminSecretAccessKey)
                 .authFlavour(settings.auth(region).flavour())
                 .encryptSecretKey(ENCRYPT_SECRET_KEY)
-                .start();
+                .real(settings.lakeFsBehaviours);
+        settings.lakeFsExchangeCheck.ifPresent(lakeFs::checkExchanges);
+        return lakeFs.start();
     }
 
     private void startReplicators() {
@@ -748,6 +753,8 @@ public final class World implements AutoCloseable {
         private boolean postgres;
         private int postgresPort;
         private boolean shutdownHook = true;
+        private RealBehaviours lakeFsBehaviours = RealBehaviours.NONE;
+        private Optional<ExchangeCheck> lakeFsExchangeCheck = ExchangeCheck.registered();
         private Backend backend = Backend.fromSystemProperty();
 
         private Builder() {
@@ -942,6 +949,25 @@ public final class World implements AutoCloseable {
          */
         public Builder postgres(boolean enabled) {
             this.postgres = enabled;
+            return this;
+        }
+
+        /**
+         * Behaviours of real lakeFS that every region's lakeFS test server plays (repository and commit caches,
+         * nanosecond commit times, lakeFS's branch-deletion order, hooks, several blockstores); default none.
+         */
+        public Builder lakeFsBehaviours(RealBehaviours behaviours) {
+            this.lakeFsBehaviours = Objects.requireNonNull(behaviours, "behaviours");
+            return this;
+        }
+
+        /**
+         * What checks every exchange each region's lakeFS test server serves. Default: the check registered on the
+         * classpath (lakefs-testserver's test-jar registers the one against lakeFS's {@code swagger.yml}, so every
+         * world of the it/ suite holds each lakeFS exchange to the spec, whichever client makes it), else none.
+         */
+        public Builder lakeFsExchangeCheck(ExchangeCheck check) {
+            this.lakeFsExchangeCheck = Optional.of(check);
             return this;
         }
 

@@ -60,6 +60,11 @@ final class CommitRoutes {
         String repository = Requests.path(ctx, "repository");
         String ref = Requests.path(ctx, "commitId");
         api.authorize(ctx, Permission.of(Actions.READ_COMMIT, Arns.repository(repository)));
+        Optional<io.lakemirror.testserver.model.ForeignCommit> foreign = api.commits().foreign(repository, ref);
+        if (foreign.isPresent()) {
+            Responses.json(ctx, 200, Shapes.commit(foreign.get()));
+            return;
+        }
         Responses.json(ctx, 200, Shapes.commit(api.commits().get(repository, ref)));
     }
 

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** {@code /repositories} and repository metadata. */
@@ -79,7 +80,8 @@ final class RepositoryRoutes {
         }
         StorageNamespace ns = StorageNamespace.of(namespace);
         RepositoryId id = RepositoryId.of(name);
-        api.blocking(ctx, () -> api.repositories().create(id, ns, defaultBranch, bare, readOnly),
+        Optional<String> storageId = Requests.optionalString(body, "storage_id");
+        api.blocking(ctx, () -> api.repositories().create(id, ns, defaultBranch, bare, readOnly, storageId),
                 (c, repo) -> Responses.json(c, 201, Shapes.repository(repo, !bare)));
     }
 
@@ -102,7 +104,8 @@ final class RepositoryRoutes {
     private void getMetadata(RoutingContext ctx) {
         String repository = Requests.path(ctx, "repository");
         api.authorize(ctx, Permission.of(Actions.READ_REPOSITORY, Arns.repository(repository)));
-        Responses.json(ctx, 200, Shapes.stringMap(api.repositories().get(repository).metadata()));
+        // lakeFS reads the repository for its metadata past the repository cache (ref manager getRepository).
+        Responses.json(ctx, 200, Shapes.stringMap(api.repositories().stored(repository).metadata()));
     }
 
     private void setMetadata(RoutingContext ctx) {

@@ -12,7 +12,9 @@ final class Responses {
     }
 
     static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+        String text = body.encode();
+        ctx.put(ExchangeRecorder.RESPONSE_BODY, text);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(text);
     }
 
     static void noContent(RoutingContext ctx) {
@@ -21,14 +23,17 @@ final class Responses {
 
     /** lakeFS's createBranch writes the bare commit ID, which Go serves as {@code text/html}. */
     static void html(RoutingContext ctx, int status, String body) {
+        ctx.put(ExchangeRecorder.RESPONSE_BODY, body);
         ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(body);
     }
 
     static void error(RoutingContext ctx, int status, String message) {
+        String text = new JsonObject().put("message", message).encode();
+        ctx.put(ExchangeRecorder.RESPONSE_BODY, text);
         ctx.response().setStatusCode(status)
                 .putHeader("Content-Type", JSON)
                 .putHeader("X-Content-Type-Options", "nosniff")
-                .end(new JsonObject().put("message", message).encode());
+                .end(text);
     }
 
     static void bytes(RoutingContext ctx, int status, Buffer body) {

@@ -7,6 +7,7 @@ import io.lakemirror.graveler.Entry;
 import io.lakemirror.lakefs.Policy;
 import io.lakemirror.lakefs.Statement;
 import io.lakemirror.testserver.auth.AuthStore;
+import io.lakemirror.testserver.model.ForeignCommit;
 import io.lakemirror.testserver.model.Paged;
 import io.lakemirror.testserver.model.RepositoryState;
 import io.lakemirror.testserver.service.ObjectService;
@@ -49,6 +50,9 @@ final class Shapes {
                 .put("creation_date", r.creationDate().getEpochSecond())
                 .put("default_branch", r.defaultBranch().value())
                 .put("storage_namespace", r.storageNamespace().value());
+        if (!r.storageId().isEmpty()) {
+            json.put("storage_id", r.storageId());
+        }
         if (withReadOnly) {
             json.put("read_only", r.readOnly());
         }
@@ -67,6 +71,20 @@ final class Shapes {
                 .put("message", c.message())
                 .put("creation_date", c.creationDate().getEpochSecond())
                 .put("meta_range_id", c.metaRangeId().map(MetaRangeId::value).orElse(""))
+                .put("metadata", stringMap(c.metadata()))
+                .put("generation", c.generation())
+                .put("version", c.version());
+    }
+
+    /** A record CreateCommitRecord stored as given (fields that are not digests). */
+    static JsonObject commit(ForeignCommit c) {
+        return new JsonObject()
+                .put("id", c.id())
+                .put("parents", new JsonArray(c.parents()))
+                .put("committer", c.committer())
+                .put("message", c.message())
+                .put("creation_date", c.creationDate())
+                .put("meta_range_id", c.metaRangeId())
                 .put("metadata", stringMap(c.metadata()))
                 .put("generation", c.generation())
                 .put("version", c.version());

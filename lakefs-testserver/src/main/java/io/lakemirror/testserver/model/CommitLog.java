@@ -16,10 +16,19 @@ import java.util.Set;
  * commit ID descending, expanding every parent (or only the first) and visiting each commit once.
  */
 public final class CommitLog {
-    /** lakeFS's log order. */
+    /**
+     * lakeFS's log order (pkg/graveler/ref/commit_iterator.go commitsPriorityQueue.Less): newer creation time
+     * first, and among equal times the greater commit ID first.
+     */
     public static final Comparator<CommitRecord> ORDER = Comparator
             .comparing(CommitRecord::creationDate, Comparator.reverseOrder())
             .thenComparing(CommitRecord::id, Comparator.reverseOrder());
+
+    /** {@link #ORDER} on the times lakeFS compares: with their nanoseconds where the repository kept them. */
+    public static Comparator<CommitRecord> order(RepositoryState repo) {
+        return Comparator.comparing(repo::orderingTime, Comparator.reverseOrder())
+                .thenComparing(CommitRecord::id, Comparator.reverseOrder());
+    }
 
     private CommitLog() {
     }
@@ -40,7 +49,7 @@ public final class CommitLog {
     }
 
     public static Result page(RepositoryState repo, Query q) {
-        PriorityQueue<CommitRecord> queue = new PriorityQueue<>(ORDER);
+        PriorityQueue<CommitRecord> queue = new PriorityQueue<>(order(repo));
         Set<CommitId> seen = new HashSet<>();
         queue.add(repo.commit(q.start()));
         seen.add(q.start());
@@ -48,7 +57,7 @@ public final class CommitLog {
         List<CommitRecord> out = new ArrayList<>();
         while (!queue.isEmpty()) {
             CommitRecord c = queue.poll();
-            if (q.since().isPresent() && c.creationDate().isBefore(q.since().get())) {
+            if (q.since().isPresent() && repo.orderingTime(c).isBefore(q.since().get())) {
                 break;
             }
             if (!skipping && out.size() == q.amount()) {

@@ -67,7 +67,8 @@ public final class RefResolver {
     private static ResolvedRef resolveBase(RepositoryState repo, String base) {
         if (FULL_ID.matcher(base).matches()) {
             CommitId id = CommitId.of(base);
-            if (repo.commits().containsKey(id)) {
+            // lakeFS looks a full ID up through GetCommit, so its commit cache answers here too.
+            if (repo.findCommit(id).isPresent()) {
                 return new ResolvedRef(id, Optional.empty());
             }
         }

@@ -28,14 +28,52 @@ public final class RepositoryState {
     private final ConcurrentHashMap<CommitId, CommitRecord> commits = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, String> metadata = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentHashMap<CommitId, Instant> preciseCreation = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CommitId, ForeignCommit> foreignCommits = new ConcurrentHashMap<>();
+    private final String storageId;
+    private volatile CommitCache commitCache = CommitCache.NONE;
 
     public RepositoryState(RepositoryId id, StorageNamespace storageNamespace, BranchId defaultBranch,
                            Instant creationDate, boolean readOnly) {
+        this(id, storageNamespace, defaultBranch, creationDate, readOnly, "");
+    }
+
+    public RepositoryState(RepositoryId id, StorageNamespace storageNamespace, BranchId defaultBranch,
+                           Instant creationDate, boolean readOnly, String storageId) {
         this.id = id;
         this.storageNamespace = storageNamespace;
         this.defaultBranch = defaultBranch;
         this.creationDate = creationDate;
         this.readOnly = readOnly;
+        this.storageId = storageId;
+    }
+
+    /** The blockstore the repository lives on (lakeFS's {@code storage_id}; "" with one blockstore). */
+    public String storageId() {
+        return storageId;
+    }
+
+    /** Reads of commits by ID go through this cache, as lakeFS's GetCommit does ({@link CommitCache}). */
+    public void useCommitCache(CommitCache cache) {
+        this.commitCache = cache;
+    }
+
+    /** Creation times with their nanoseconds, for commits made with nanosecond times on; they order the log. */
+    public ConcurrentHashMap<CommitId, Instant> preciseCreation() {
+        return preciseCreation;
+    }
+
+    /** The creation time that orders the log: with nanoseconds when the commit was made with them. */
+    public Instant orderingTime(CommitRecord commit) {
+        return preciseCreation.getOrDefault(commit.id(), commit.creationDate());
+    }
+
+    /**
+     * Commit records stored by CreateCommitRecord whose parents or metarange are not lakeFS digests (lakeFS stores
+     * any strings and checks only the ID): served by getCommit, never part of a walk.
+     */
+    public ConcurrentHashMap<CommitId, ForeignCommit> foreignCommits() {
+        return foreignCommits;
     }
 
     public RepositoryId id() {
@@ -89,14 +127,16 @@ public final class RepositoryState {
     }
 
     public CommitRecord commit(CommitId commit) {
-        CommitRecord c = commits.get(commit);
-        if (c == null) {
-            throw LakeFsError.notFound("commit not found");
-        }
-        return c;
+        return findCommit(commit).orElseThrow(() -> LakeFsError.notFound("commit not found"));
     }
 
+    /** The commit, through the commit cache when it is on (which may answer for a deleted namesake). */
     public Optional<CommitRecord> findCommit(CommitId commit) {
+        return commitCache.read(id, commit, () -> Optional.ofNullable(commits.get(commit)));
+    }
+
+    /** The commit as stored in this repository, never from a cache (lakeFS's KV). */
+    public Optional<CommitRecord> storedCommit(CommitId commit) {
         return Optional.ofNullable(commits.get(commit));
     }
 

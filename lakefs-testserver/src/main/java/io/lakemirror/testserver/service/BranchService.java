@@ -8,14 +8,22 @@ import io.lakemirror.testserver.model.Paged;
 import io.lakemirror.testserver.model.RefResolver;
 import io.lakemirror.testserver.model.RepositoryState;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** Branches: list, create, delete, and the resets. Writes run under the repository's write lock. */
 public final class BranchService {
     private final RepositoryService repositories;
+    private final Optional<Hooks> hooks;
 
     public BranchService(RepositoryService repositories) {
+        this(repositories, Optional.empty());
+    }
+
+    /** With {@code hooks}, pre-create-branch hooks run on writable repositories as in lakeFS. */
+    public BranchService(RepositoryService repositories, Optional<Hooks> hooks) {
         this.repositories = repositories;
+        this.hooks = hooks;
     }
 
     /** Branches in name order; hidden ones only when asked. */
@@ -47,6 +55,9 @@ public final class BranchService {
                 throw LakeFsError.notUnique("branch");
             }
             CommitId commit = RefResolver.resolve(repo, source).commit();
+            if (!repo.readOnly()) {
+                hooks.ifPresent(h -> h.preCreateBranch(repo, branch, source, repo.commit(commit)));
+            }
             repo.branches().put(branch.value(), BranchState.create(branch, commit, hidden));
             return commit;
         });
@@ -57,9 +68,17 @@ public final class BranchService {
         RepositoryState repo = repositories.get(repository);
         repo.write(() -> {
             repo.checkWritable(force);
-            repo.branch(branch);
-            if (branch.equals(repo.defaultBranch())) {
-                throw LakeFsError.forbidden("cannot delete repository default branch");
+            if (repositories.real().lakeFsDeletionOrder()) {
+                // pkg/graveler/graveler.go DeleteBranch: the default branch is refused before it is looked up.
+                if (branch.equals(repo.defaultBranch())) {
+                    throw LakeFsError.forbidden("cannot delete repository default branch");
+                }
+                repo.branch(branch);
+            } else {
+                repo.branch(branch);
+                if (branch.equals(repo.defaultBranch())) {
+                    throw LakeFsError.forbidden("cannot delete repository default branch");
+                }
             }
             repo.branches().remove(branch.value());
             return null;

@@ -9,6 +9,7 @@ import io.lakemirror.graveler.Entry;
 import io.lakemirror.identity.CommitIds;
 import io.lakemirror.testserver.model.BranchState;
 import io.lakemirror.testserver.model.CommitLog;
+import io.lakemirror.testserver.model.ForeignCommit;
 import io.lakemirror.testserver.model.Keys;
 import io.lakemirror.testserver.model.LakeFsError;
 import io.lakemirror.testserver.model.RefResolver;
@@ -64,10 +65,13 @@ public final class CommitService {
                 throw LakeFsError.badRequest("commit: no changes");
             }
             MetaRangeId metaRange = trees.write(repo.storageNamespace(), next);
-            Instant created = request.date().map(Instant::ofEpochSecond).orElseGet(this::now);
+            Instant precise = request.date().map(Instant::ofEpochSecond).orElseGet(this::preciseNow);
+            Instant created = precise.truncatedTo(ChronoUnit.SECONDS);
             CommitRecord commit = record(committer, request.message(), metaRange, created, request.metadata(),
                     List.of(parent.id()), parent.generation() + 1);
-            repo.commits().putIfAbsent(commit.id(), commit);
+            if (repo.commits().putIfAbsent(commit.id(), commit) == null) {
+                keepPrecise(repo, commit, precise);
+            }
             changes.forEach((path, staged) -> b.staging().remove(path, staged));
             repo.branches().put(branch.value(), b.withHead(commit.id()));
             return commit;
@@ -114,9 +118,12 @@ public final class CommitService {
             String message = request.message().filter(m -> !m.isEmpty())
                     .orElse("Merge '" + sourceRef + "' into '" + destination + "'");
             List<CommitId> parents = request.squash() ? List.of(d.id()) : List.of(d.id(), s.id());
-            CommitRecord commit = record(committer, message, metaRange, now(), request.metadata(), parents,
-                    Math.max(d.generation(), s.generation()) + 1);
-            repo.commits().putIfAbsent(commit.id(), commit);
+            Instant precise = preciseNow();
+            CommitRecord commit = record(committer, message, metaRange, precise.truncatedTo(ChronoUnit.SECONDS),
+                    request.metadata(), parents, Math.max(d.generation(), s.generation()) + 1);
+            if (repo.commits().putIfAbsent(commit.id(), commit) == null) {
+                keepPrecise(repo, commit, precise);
+            }
             repo.branches().put(destination.value(), dest.withHead(commit.id()));
             return commit;
         });
@@ -189,8 +196,23 @@ public final class CommitService {
                 metadata, generation, 1);
     }
 
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    /** Now, with nanoseconds when the server plays lakeFS's nanosecond commit times, else in whole seconds. */
+    private Instant preciseNow() {
+        Instant now = clock.instant();
+        return repositories.real().nanosecondTimes() ? now : now.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static void keepPrecise(RepositoryState repo, CommitRecord commit, Instant precise) {
+        if (!precise.equals(commit.creationDate())) {
+            repo.preciseCreation().put(commit.id(), precise);
+        }
+    }
+
+    /** A record CreateCommitRecord stored with fields that are not digests, when {@code ref} is its ID. */
+    public Optional<ForeignCommit> foreign(String repository, String ref) {
+        RepositoryState repo = repositories.get(repository);
+        return CommitId.RULE.accepts(ref) ? Optional.ofNullable(repo.foreignCommits().get(CommitId.of(ref)))
+                : Optional.empty();
     }
 
     /** The commit any ref resolves to. */
@@ -241,7 +263,22 @@ public final class CommitService {
             if (!computed.equals(f.commitId())) {
                 throw LakeFsError.badRequest("commit id: invalid value: validation error");
             }
-            CommitRecord commit = new CommitRecord(CommitId.of(f.commitId()),
+            if (f.version() < 0 || f.version() > 1) {
+                throw LakeFsError.badRequest("commit version: invalid value: validation error");
+            }
+            CommitId id = CommitId.of(computed);
+            if (repo.storedCommit(id).isPresent() || repo.foreignCommits().containsKey(id)) {
+                throw LakeFsError.notUnique("commit");
+            }
+            boolean digests = f.parents().stream().allMatch(CommitId.RULE::accepts)
+                    && (f.metaRangeId().isEmpty() || MetaRangeId.RULE.accepts(f.metaRangeId()));
+            if (!digests) {
+                // lakeFS checks only the ID; other strings are stored as given (its own tests send "parent1").
+                repo.foreignCommits().put(id, new ForeignCommit(computed, f.parents(), f.committer(), f.message(),
+                        f.metaRangeId(), f.creationDate(), f.metadata(), f.generation(), f.version()));
+                return null;
+            }
+            CommitRecord commit = new CommitRecord(id,
                     f.parents().stream().map(CommitId::of).toList(), f.committer(), f.message(),
                     f.metaRangeId().isEmpty() ? Optional.empty() : Optional.of(MetaRangeId.of(f.metaRangeId())),
                     Instant.ofEpochSecond(f.creationDate()), f.metadata(), f.generation(), f.version());
