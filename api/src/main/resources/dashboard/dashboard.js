@@ -84,8 +84,10 @@
     const series = history.branches.filter((b) => b.samples.length > 0);
     const times = series.flatMap((b) => b.samples.map((s) => s[0]));
     const now = times.length ? Math.max(...times) : Math.floor(Date.now() / 1000);
-    const start = now - history.window_seconds;
-    const maxLag = Math.max(1, ...series.flatMap((b) => b.samples.map((s) => s[1])));
+    // The axis spans the samples kept (at least a minute), not the whole window: a new process has minutes, not an hour.
+    const oldest = times.length ? Math.min(...times) : now - 60;
+    const start = Math.max(now - history.window_seconds, Math.min(oldest, now - 60));
+    const maxLag = Math.max(2, ...series.flatMap((b) => b.samples.map((s) => s[1])));
     const x = (t) => left + (w - left - right) * (t - start) / Math.max(1, now - start);
     const y = (v) => top + (h - top - bottom) * (1 - v / maxLag);
     for (const f of [0, 0.5, 1]) {
@@ -94,7 +96,7 @@
     }
     svg.append(el('svg:line', { class: 'axis', x1: left, x2: left, y1: top, y2: h - bottom }));
     svg.append(el('svg:line', { class: 'axis', x1: left, x2: w - right, y1: h - bottom, y2: h - bottom }));
-    svg.append(el('svg:text', { x: left, y: h - 6 }, '-' + duration(history.window_seconds)));
+    svg.append(el('svg:text', { x: left, y: h - 6 }, '-' + duration(now - start)));
     svg.append(el('svg:text', { x: w - right - 24, y: h - 6 }, 'now'));
     const legend = el('div', { class: 'legend' });
     series.forEach((b, i) => {

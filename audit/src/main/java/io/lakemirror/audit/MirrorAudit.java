@@ -4,6 +4,8 @@ import io.lakemirror.audit.Finding.ObjectKind;
 import io.lakemirror.audit.Finding.RefKind;
 import io.lakemirror.blockstore.BlockStore;
 import io.lakemirror.blockstore.ObjectStat;
+import io.lakemirror.domain.AuthenticationException;
+import io.lakemirror.domain.AuthorizationException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
@@ -205,8 +207,12 @@ public final class MirrorAudit {
         phase.set("listing branches and tags");
         Map<BranchId, CommitId> mirrorBranches = branches(mirror, spec.name());
         Map<BranchId, CommitId> sourceBranches = branches(source, spec.sourceRepository());
-        Map<String, CommitId> mirrorTags = tags(mirror, spec.name());
-        Map<String, CommitId> sourceTags = tags(source, spec.sourceRepository());
+        Optional<Map<String, CommitId>> mirrorTagList = tags(mirror, spec.name(), notes);
+        Optional<Map<String, CommitId>> sourceTagList = tags(source, spec.sourceRepository(), notes);
+        // Tags are compared only when both sides could be listed; otherwise the note says why they were not.
+        boolean tagsListed = mirrorTagList.isPresent() && sourceTagList.isPresent();
+        Map<String, CommitId> mirrorTags = tagsListed ? mirrorTagList.get() : Map.of();
+        Map<String, CommitId> sourceTags = tagsListed ? sourceTagList.get() : Map.of();
         Map<BranchId, SensorBranchState> sensed = new HashMap<>();
         Map<BranchId, BranchState> states = new HashMap<>();
         target.pipeline().ifPresent(db -> {
@@ -670,9 +676,20 @@ public final class MirrorAudit {
                 .collect(Collectors.toMap(Branch::id, Branch::commitId, (a, b) -> a));
     }
 
-    private Map<String, CommitId> tags(LakeFs lakeFs, RepositoryId repository) {
-        return Page.all(after -> lakeFs.listTags(repository, PageRequest.largest().after(after)))
-                .collect(Collectors.toMap(t -> t.id().value(), Tag::commitId, (a, b) -> a));
+    /**
+     * The tags of {@code repository}, or empty with a note when the caller may not list them: lakeFS's replication
+     * user may lack {@code fs:ListTags}, and its branches, commits and files are still worth auditing. The branches
+     * were listed with the same keys just before, so a 401 here is a missing permission, not bad keys.
+     */
+    private Optional<Map<String, CommitId>> tags(LakeFs lakeFs, RepositoryId repository, List<String> notes) {
+        try {
+            return Optional.of(Page.all(after -> lakeFs.listTags(repository, PageRequest.largest().after(after)))
+                    .collect(Collectors.toMap(t -> t.id().value(), Tag::commitId, (a, b) -> a)));
+        } catch (AuthorizationException | AuthenticationException e) {
+            notes.add("tags not checked: the audit's lakeFS user may not list the tags of " + repository
+                    + " (fs:ListTags): " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void addFinding(Finding finding) {

@@ -339,6 +339,20 @@ class MirrorAuditTest {
     }
 
     @Test
+    void run_shouldAuditBranchesAndNoteTagsNotChecked_whenTheUserMayNotListTags() {
+        commit(MAIN, "one");
+        mirrorBranch(MAIN);
+        mirror.failAlways(LakeFsOperation.LIST_TAGS, MIRROR,
+                () -> new io.lakemirror.domain.AuthorizationException("insufficient permissions: not allowed to fs:ListTags"));
+
+        AuditReport report = audit(false);
+
+        assertThat(report.outcome()).isEqualTo(AuditReport.Outcome.CLEAN);
+        assertThat(report.refs()).filteredOn(r -> r.kind() == Finding.RefKind.BRANCH).hasSize(1);
+        assertThat(report.notes()).anySatisfy(n -> assertThat(n).contains("tags not checked", "fs:ListTags"));
+    }
+
+    @Test
     void run_shouldNameAMissingDataObject_onlyWhenStrict() {
         commit(MAIN, "one");
         mirrorBranch(MAIN);
