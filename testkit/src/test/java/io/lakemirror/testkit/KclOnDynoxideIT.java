@@ -144,8 +144,9 @@ class KclOnDynoxideIT {
                 .until(() -> FIRST_RECORD.get() != null);
         Duration firstRecordAfter = Duration.between(schedulerStarted, FIRST_RECORD.get());
         LOG.info("First record {} ms after the scheduler started", firstRecordAfter.toMillis());
-        // 4-5 s on the project's idle 2-core machine; -Dlakemirror.kcl.maxFirstRecord raises it on a busier one.
-        assertThat(firstRecordAfter).isLessThan(Duration.parse(System.getProperty("lakemirror.kcl.maxFirstRecord", "PT10S")));
+        // 4-5 s on the project's idle 2-core machine. The bound is not a speed goal: without the seeded lease KCL
+        // takes about 100 s (docs/testing.md), so 45 s still proves the shim works on a busy machine.
+        assertThat(firstRecordAfter).isLessThan(Duration.parse(System.getProperty("lakemirror.kcl.maxFirstRecord", "PT45S")));
 
         dynamoDb.updateItem(b -> b.tableName(TABLE).key(Map.of("id", s("order-1")))
                 .updateExpression("SET #s = :s").conditionExpression("#s = :old")
