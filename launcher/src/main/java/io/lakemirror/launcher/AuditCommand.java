@@ -98,6 +98,13 @@ public final class AuditCommand implements Callable<Integer> {
         try (Backends backends = Backends.of(loaded, UnaryOperator.identity())) {
             return run(backends, backends.anyRegionBlockStore(), mirror, AuditOptions.defaults(strict).withParallelism(parallelism), json,
                     System.console() != null, spec.commandLine().getOut(), err);
+        } catch (io.lakemirror.config.ConfigException | StartupException e) {
+            throw e; // Main answers 2 with its message
+        } catch (ReplicationException e) {
+            // Main would answer 1, which here means "a violation was found".
+            err.println("error: " + e.getMessage() + "; the audit did not finish");
+            err.flush();
+            return EXIT_INCOMPLETE;
         }
     }
 

@@ -129,6 +129,17 @@ class MirrorsCommandTest {
         assertThat(run.err()).contains("nope.yaml does not exist");
     }
 
+    @Test
+    void audit_shouldDocumentItsExitStatuses_andExit2NamingTheMissingOption() {
+        Run help = run(Map.of(), "audit", "--help");
+        Run missing = run(Map.of(), "audit", "--strict");
+
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("I1", "I2", "I5", "I6", "--strict", "Exit status", "clean", "at least one violation");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).contains("--mirror").doesNotContain("\tat ");
+    }
+
     @ParameterizedTest
     @CsvSource({"http://api.example.com, http://api.example.com/service/replication/v1",
         "http://api.example.com/, http://api.example.com/service/replication/v1",
