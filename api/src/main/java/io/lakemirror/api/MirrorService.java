@@ -134,6 +134,9 @@ public final class MirrorService {
         }
         try {
             remote.get().getRepository(name);
+            // lakeFS's repository cache still answers for a repository deleted moments ago (about 5-7 s) while its
+            // database has none, so the metadata read decides; the mirrors manager retries the creation meanwhile.
+            remote.get().getRepositoryMetadata(name);
             throw new AlreadyExistsException("repository " + name + " already exists in region " + target
                     + "; choose another mirror name");
         } catch (NotFoundException free) {
