@@ -45,13 +45,12 @@ class WorldIT {
     }
 
     @Test
-    void start_shouldBringUpTwoRegions_inUnder15Seconds() {
+    void start_shouldBringUpTwoRegions_andTimeEveryPart() {
         Map<String, Duration> times = world.startupTimes();
+        // A report, not a bound: about 10 s on the project's idle 2-core machine, and CI asserts no timing.
         LOG.info("World startup breakdown: {}", times);
 
-        // Measured on the project's 2-core machine; -Dlakemirror.world.maxStartup raises it on a busier one.
-        Duration bound = Duration.parse(System.getProperty("lakemirror.world.maxStartup", "PT15S"));
-        assertThat(times.get("total")).isLessThan(bound);
+        assertThat(times).containsKey("total");
         assertThat(times).containsKeys("s3mock", "elasticmq", "dynoxide", "lakefs " + A, "lakefs " + B, "replicators");
         assertThat(world.replicators()).extracting(BucketReplicator::name).containsExactly(A + "->" + B, B + "->" + A);
     }
