@@ -32,6 +32,7 @@ final class SourceWorkload implements Runnable {
     private static final Pattern STATUS = Pattern.compile(" answered (\\d{3}) ");
     private static final int MAX_BRANCHES = 7;
     private static final int ATTEMPTS = 200;
+    private static final int TRANSIT_ATTEMPTS = 5;
 
     private final LakeFsUser lakeFs;
     private final RepositoryId repository;
@@ -174,7 +175,7 @@ final class SourceWorkload implements Runnable {
         int n = commits.get();
         String path = "data/" + branch + "/part-" + n + "-" + random.nextInt(1000) + ".csv";
         byte[] content = ("id,value\n" + n + "," + random.nextInt() + "\n").getBytes(StandardCharsets.UTF_8);
-        retrying("upload to " + branch, () -> lakeFs.upload(repository, branch, path, content));
+        idempotent("upload to " + branch, () -> lakeFs.upload(repository, branch, path, content));
         CommitId id = ambiguous("commit on " + branch, () -> lakeFs.commit(repository, branch, "commit " + n + " on " + branch).id(),
                 () -> lakeFs.head(repository, branch));
         commits.incrementAndGet();
@@ -214,7 +215,7 @@ final class SourceWorkload implements Runnable {
 
     private void delete(BranchId branch) {
         try {
-            retrying("delete " + branch, () -> {
+            idempotent("delete " + branch, () -> {
                 lakeFs.deleteBranch(repository, branch);
                 return null;
             });
@@ -273,8 +274,12 @@ final class SourceWorkload implements Runnable {
                 return false;
             }
             throw e;
+        } catch (UncheckedIOException e) {
+            // The reset may or may not have happened (a slow lakeFS under load): the head read back says which.
+            LOG.warn("workload on {}: reset of {} to {} failed in transit ({}); reading the head back", repository,
+                    branch, target, e.getMessage());
         }
-        witness.accept(branch, Optional.of(retrying("head of " + branch, () -> lakeFs.head(repository, branch))));
+        witness.accept(branch, Optional.of(idempotent("head of " + branch, () -> lakeFs.head(repository, branch))));
         return true;
     }
 
@@ -294,15 +299,49 @@ final class SourceWorkload implements Runnable {
     }
 
     /**
+     * Repeats a call whose repetition changes nothing (an upload of the same bytes, a deletion, a read)
+     * also when it failed in transit, as a busy machine's slow lakeFS answers after the client's timeout.
+     */
+    private <T> T idempotent(String what, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return retrying(what, call);
+            } catch (UncheckedIOException e) {
+                if (attempt >= TRANSIT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("workload on {}: {} failed in transit ({}); repeating it", repository, what, e.getMessage());
+            }
+        }
+    }
+
+    /**
      * A call whose effect is uncertain when the connection fails (it may have happened): after such a
-     * failure the outcome is read back with {@code readBack} instead of repeating the call.
+     * failure the outcome is read back with {@code readBack} instead of repeating the call. A read-back
+     * that finds nothing (404: the call never reached lakeFS) makes the call again; on such a repeat, a
+     * 409 means the first attempt landed after all, and the outcome is read back once more.
      */
     private CommitId ambiguous(String what, Supplier<CommitId> call, Supplier<CommitId> readBack) {
-        try {
-            return retrying(what, call);
-        } catch (UncheckedIOException e) {
-            LOG.warn("workload on {}: {} failed in transit ({}); reading the outcome back", repository, what, e.getMessage());
-            return retrying("read back " + what, readBack);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return retrying(what, call);
+            } catch (UncheckedIOException e) {
+                LOG.warn("workload on {}: {} failed in transit ({}); reading the outcome back", repository, what,
+                        e.getMessage());
+            } catch (IllegalStateException e) {
+                if (attempt == 1 || status(e) != 409) {
+                    throw e;
+                }
+                LOG.warn("workload on {}: {} had landed after all; reading the outcome back", repository, what);
+            }
+            try {
+                return idempotent("read back " + what, readBack);
+            } catch (IllegalStateException e) {
+                if (status(e) != 404 || attempt >= TRANSIT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("workload on {}: {} never reached lakeFS; making it again", repository, what);
+            }
         }
     }
 
