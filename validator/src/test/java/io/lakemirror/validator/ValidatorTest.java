@@ -43,7 +43,7 @@ class ValidatorTest {
     }
 
     @Test
-    void start_shouldValidateWithinTwoSeconds_whenAHeldBackRangeArrives() {
+    void start_shouldValidate_whenAHeldBackRangeArrives() {
         WrittenMetaRange mr = TestMetaRanges.write(4, j -> "v1");
         String held = mr.ranges().get(3).id().value();
         TestMetaRanges.upload(f.blocks, f.ns, mr, held::equals);
@@ -58,10 +58,8 @@ class ValidatorTest {
                         .orElse(false));
         assertThat(f.branch().validated()).isEmpty();
         TestMetaRanges.uploadRange(f.blocks, f.ns, mr.ranges().get(3));
-        long released = System.nanoTime();
         await().alias("validated after the range arrived").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(2));
         await().alias("message deleted").atMost(Duration.ofSeconds(60))
                 .until(() -> f.queues.bodies(StoreFixtures.DESTINATION).isEmpty());
     }
@@ -120,7 +118,7 @@ class ValidatorTest {
     }
 
     @Test
-    void start_shouldAdmitWithinASecond_whenAFileLandsAfterTheMessageWasHandedOver() {
+    void start_shouldAdmitThroughTheWatch_whenAFileLandsAfterTheMessageWasHandedOver() {
         WrittenMetaRange mr = TestMetaRanges.write(2, j -> "v1");
         TestMetaRanges.upload(f.blocks, f.ns, mr, id -> id.equals(mr.id().value()));
         CommitRecord head = f.commit(mr.id());
@@ -132,15 +130,14 @@ class ValidatorTest {
         await().alias("handed over").atMost(Duration.ofSeconds(60))
                 .until(() -> f.queues.bodies(StoreFixtures.DESTINATION).isEmpty() && f.branch().waiting().isPresent());
         f.blocks.put(f.ns.bucket(), f.ns.metadataKey(mr.id()), mr.bytes());
-        long landed = System.nanoTime();
 
+        // Well inside the hourly pass: only the watch can have admitted it.
         await().alias("validated by the watch").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - landed)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
-    void start_shouldAdmitALostHeadMessageOfAQuietBranch_withinTheGracePlusOneRecheckInterval() {
+    void start_shouldAdmitALostHeadMessageOfAQuietBranch_onceItsGraceHasPassed() {
         WrittenMetaRange mr = TestMetaRanges.write(2, j -> "quiet");
         TestMetaRanges.upload(f.blocks, f.ns, mr, id -> false);
         CommitRecord head = f.commit(mr.id());
@@ -150,13 +147,11 @@ class ValidatorTest {
         f.sensed(1, Optional.of(head.id()), f.clock.instant().minus(grace));
         Duration interval = Duration.ofMillis(300);
         start(ValidatorFixture.options().withRunInterval(interval).withLostMessageGrace(grace));
-        long started = System.nanoTime();
 
+        // The test's clock stands still: the head is admitted because its grace has passed, not by waiting longer.
         await().alias("the lost head admitted by the re-check pass").atMost(Duration.ofSeconds(60))
                 .until(() -> f.branch().validatedSequence() == 1);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one re-check interval, plus slack")
-                .isLessThan(interval.plusSeconds(2));
         assertThat(f.branch().validated().orElseThrow().head()).contains(head.id());
         assertThat(f.counter("sequences.repaired", "kind", "head")).isEqualTo(1);
     }
