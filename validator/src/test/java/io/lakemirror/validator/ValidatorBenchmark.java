@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -223,11 +224,11 @@ public final class ValidatorBenchmark {
             };
         }
 
+        /** A simulated S3 round trip: the reading thread blocks for the latency, as it would on the network. */
         private void pause() {
-            try {
-                Thread.sleep(latency.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            long until = System.nanoTime() + latency.toNanos();
+            for (long left = latency.toNanos(); left > 0; left = until - System.nanoTime()) {
+                LockSupport.parkNanos(left);
             }
         }
     }
