@@ -1,6 +1,5 @@
 package io.lakemirror.benchmarks;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
@@ -24,7 +23,6 @@ import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.MirrorStatus;
 import io.lakemirror.store.Refstore;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.reflect.Proxy;
@@ -39,8 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Not a test: the promoter's first sync of a long linear history (100,000 commits by default) into an
@@ -132,38 +128,6 @@ public final class PromoterFirstSyncBenchmark {
                     }
                     throw new UnsupportedOperationException("the benchmark's source lakeFS is never read: " + method);
                 });
-    }
-
-    /** The largest heap in use right after a collection, while it watches. */
-    private static final class GcWatch {
-        volatile long peakLiveAfterGc;
-        volatile long collections;
-        volatile long millis;
-        private volatile boolean watching = true;
-
-        GcWatch() {
-            for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-                ((NotificationEmitter) bean).addNotificationListener((notification, handback) -> {
-                    if (!watching || !notification.getType().equals(
-                            GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                        return;
-                    }
-                    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
-                            (CompositeData) notification.getUserData());
-                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                            .mapToLong(MemoryUsage::getUsed).sum();
-                    synchronized (this) {
-                        peakLiveAfterGc = Math.max(peakLiveAfterGc, used);
-                        collections++;
-                        millis += info.getGcInfo().getDuration();
-                    }
-                }, null, null);
-            }
-        }
-
-        void stop() {
-            watching = false;
-        }
     }
 
     /**

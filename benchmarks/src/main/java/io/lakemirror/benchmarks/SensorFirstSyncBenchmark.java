@@ -1,6 +1,5 @@
 package io.lakemirror.benchmarks;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.CommitRecord;
@@ -32,7 +31,6 @@ import io.lakemirror.store.MirrorStatus;
 import io.lakemirror.store.SensorBranchState;
 import io.lakemirror.store.SensorStateWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.reflect.InvocationTargetException;
@@ -52,8 +50,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Not a test: the sensor's first sync of a long linear history (100,000 commits by default) for a
@@ -141,38 +137,6 @@ public final class SensorFirstSyncBenchmark {
         System.gc();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return heap.getUsed();
-    }
-
-    /** The largest heap in use right after a collection, while it watches. */
-    private static final class GcWatch {
-        volatile long peakLiveAfterGc;
-        volatile long collections;
-        volatile long millis;
-        private volatile boolean watching = true;
-
-        GcWatch() {
-            for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-                ((NotificationEmitter) bean).addNotificationListener((notification, handback) -> {
-                    if (!watching || !notification.getType().equals(
-                            GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                        return;
-                    }
-                    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
-                            (CompositeData) notification.getUserData());
-                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                            .mapToLong(MemoryUsage::getUsed).sum();
-                    synchronized (this) {
-                        peakLiveAfterGc = Math.max(peakLiveAfterGc, used);
-                        collections++;
-                        millis += info.getGcInfo().getDuration();
-                    }
-                }, null, null);
-            }
-        }
-
-        void stop() {
-            watching = false;
-        }
     }
 
     /**
