@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * affected. Thread-safe.
  */
 public final class Faults {
+    /** Marks an exchange this class answered itself: its answer is the test's, not lakeFS's, so no spec check holds it. */
+    public static final String INJECTED = "lakemirror.fault.injected";
     private final Object lock = new Object();
     private Random random = new Random(0);
     private double failFraction;
@@ -110,6 +112,7 @@ public final class Faults {
         }
         if (status != 0) {
             failed.incrementAndGet();
+            ctx.put(INJECTED, Boolean.TRUE);
             ctx.fail(injected(status));
         } else if (delayMillis > 0) {
             delayed.incrementAndGet();

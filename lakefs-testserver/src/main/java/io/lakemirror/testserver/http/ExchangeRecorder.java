@@ -1,6 +1,7 @@
 package io.lakemirror.testserver.http;
 
 import io.lakemirror.testserver.ExchangeCheck;
+import io.lakemirror.testserver.Faults;
 import io.lakemirror.testserver.ServedExchange;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -39,6 +40,9 @@ public final class ExchangeRecorder implements Handler<RoutingContext> {
     }
 
     private void record(RoutingContext ctx) {
+        if (Boolean.TRUE.equals(ctx.get(Faults.INJECTED))) {
+            return;
+        }
         try {
             Map<String, List<String>> query = new LinkedHashMap<>();
             ctx.queryParams().names().forEach(name -> query.put(name, ctx.queryParams().getAll(name)));
