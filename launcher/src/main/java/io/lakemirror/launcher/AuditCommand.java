@@ -7,7 +7,6 @@ import io.lakemirror.audit.AuditReportText;
 import io.lakemirror.audit.AuditTarget;
 import io.lakemirror.audit.MirrorAudit;
 import io.lakemirror.blockstore.BlockStore;
-import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.NotFoundException;
@@ -19,7 +18,6 @@ import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorsReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -64,9 +62,8 @@ public final class AuditCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration of either region; REPLICATION_* environment variables override it.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFileOption config;
 
     @Option(names = "--mirror", required = true, paramLabel = "MIRROR",
             description = "The mirror's ID as the API returns it, or the name of its repository.")
@@ -90,7 +87,7 @@ public final class AuditCommand implements Callable<Integer> {
             err.flush();
             return Main.EXIT_USAGE;
         }
-        ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
+        ReplicationConfig loaded = config.load(spec);
         // The report is the output: the audit's own log lines would repeat it on stderr.
         String level = loaded.logging().level();
         Logging.configure(level.equalsIgnoreCase("DEBUG") || level.equalsIgnoreCase("TRACE") ? level : "ERROR",

@@ -1,12 +1,9 @@
 package io.lakemirror.launcher;
 
-import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ConfigPrinter;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.logging.Logging;
-import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** Runs one or all components of this region until SIGTERM or Ctrl-C. */
 public abstract class ComponentCommand implements Callable<Integer> {
@@ -23,9 +19,8 @@ public abstract class ComponentCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration file; REPLICATION_* environment variables override it.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFileOption config;
 
     /** The components this command runs. */
     protected abstract Set<RegionProcess.Part> parts();
@@ -40,7 +35,7 @@ public abstract class ComponentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
+        ReplicationConfig loaded = config.load(spec);
         Logging.configure(loaded.logging().level(), loaded.logging().format());
         LOG.info("starting {} in region {} (organization {}), configuration: {}", spec.name(), loaded.region(),
                 loaded.organizationId(), ConfigPrinter.toLogLine(loaded.values()));

@@ -1,13 +1,11 @@
 package io.lakemirror.launcher;
 
-import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ConfigPrinter;
 import io.lakemirror.config.ConfigReference;
 import io.lakemirror.config.ReplicationConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,12 +29,12 @@ final class ConfigCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file.")
-        Path config;
+        @CommandLine.Mixin
+        ConfigFileOption config;
 
         @Override
         public Integer call() {
-            ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
+            ReplicationConfig loaded = config.load(spec);
             spec.commandLine().getOut().print(ConfigPrinter.toYaml(loaded.values()));
             spec.commandLine().getOut().flush();
             return 0;

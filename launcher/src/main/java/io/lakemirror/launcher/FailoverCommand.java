@@ -1,6 +1,5 @@
 package io.lakemirror.launcher;
 
-import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.InvalidInputException;
 import io.lakemirror.domain.RepositoryId;
@@ -8,8 +7,6 @@ import io.lakemirror.launcher.Backends;
 import io.lakemirror.logging.Logging;
 import io.lakemirror.promoter.Failover;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -42,9 +39,8 @@ final class FailoverCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration of the mirror's region; REPLICATION_* environment variables override it.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFileOption config;
 
     @Option(names = "--mirror", required = true, paramLabel = "REPOSITORY",
             description = "The read-only mirror repository in this region.")
@@ -69,7 +65,7 @@ final class FailoverCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Main.EXIT_USAGE;
         }
-        ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
+        ReplicationConfig loaded = config.load(spec);
         Logging.configure(loaded.logging().level(), loaded.logging().format());
         PrintWriter out = spec.commandLine().getOut();
         try (Backends backends = Backends.of(loaded, UnaryOperator.identity())) {

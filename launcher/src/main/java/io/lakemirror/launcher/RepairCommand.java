@@ -1,6 +1,5 @@
 package io.lakemirror.launcher;
 
-import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
@@ -12,7 +11,6 @@ import io.lakemirror.promoter.BranchRepair;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,9 +45,8 @@ final class RepairCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration of the mirror's region; REPLICATION_* environment variables override it.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFileOption config;
 
     @Option(names = "--mirror", required = true, paramLabel = "MIRROR",
             description = "The mirror: its ID, or the name of its repository in this region.")
@@ -71,7 +68,7 @@ final class RepairCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Main.EXIT_USAGE;
         }
-        ReplicationConfig loaded = ConfigLoader.load(Optional.ofNullable(config), Main.environment(spec));
+        ReplicationConfig loaded = config.load(spec);
         Logging.configure(loaded.logging().level(), loaded.logging().format());
         try (Backends backends = Backends.of(loaded, UnaryOperator.identity())) {
             return run(repair(backends), mirror, branchId, dryRun, spec.commandLine().getOut(),
