@@ -126,13 +126,7 @@ public final class KvMirror implements AutoCloseable {
         }
         byte[] key = KvLayout.userPolicy(user, policy);
         byte[] value = KvRecords.encodeIndex(KvLayout.policy(policy));
-        write(() -> {
-            if (attached) {
-                sink.put(KvLayout.AUTH, key, value);
-            } else {
-                sink.delete(KvLayout.AUTH, key);
-            }
-        });
+        putOrDelete(key, value, attached);
     }
 
     void group(AuthStore.Group g, boolean exists) {
@@ -140,13 +134,7 @@ public final class KvMirror implements AutoCloseable {
             return;
         }
         byte[] value = KvRecords.encodeGroup(g.id(), g.creationDate());
-        write(() -> {
-            if (exists) {
-                sink.put(KvLayout.AUTH, KvLayout.group(g.id()), value);
-            } else {
-                sink.delete(KvLayout.AUTH, KvLayout.group(g.id()));
-            }
-        });
+        putOrDelete(KvLayout.group(g.id()), value, exists);
     }
 
     void member(String group, String user, boolean member) {
@@ -155,13 +143,7 @@ public final class KvMirror implements AutoCloseable {
         }
         byte[] key = KvLayout.groupUser(group, user);
         byte[] value = KvRecords.encodeIndex(KvLayout.user(user));
-        write(() -> {
-            if (member) {
-                sink.put(KvLayout.AUTH, key, value);
-            } else {
-                sink.delete(KvLayout.AUTH, key);
-            }
-        });
+        putOrDelete(key, value, member);
     }
 
     void groupPolicy(String group, String policy, boolean attached) {
@@ -170,8 +152,13 @@ public final class KvMirror implements AutoCloseable {
         }
         byte[] key = KvLayout.groupPolicy(group, policy);
         byte[] value = KvRecords.encodeIndex(KvLayout.policy(policy));
+        putOrDelete(key, value, attached);
+    }
+
+    /** Writes an auth record that exists ({@code present}) or removes it, as lakeFS keeps only what exists. */
+    private void putOrDelete(byte[] key, byte[] value, boolean present) {
         write(() -> {
-            if (attached) {
+            if (present) {
                 sink.put(KvLayout.AUTH, key, value);
             } else {
                 sink.delete(KvLayout.AUTH, key);
