@@ -3,7 +3,9 @@ package io.lakemirror.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,25 @@ public abstract class LakeFsKvContract {
 
     /** A partition name unique to the running test. */
     protected abstract String partition();
+
+    /**
+     * A valid region configuration with everything but the {@code database.*} keys of lakeFS's KV, which each
+     * adapter's test adds for its database.
+     */
+    protected static Map<String, Object> regionConfigWithoutDatabase() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("region", "us-east-1");
+        values.put("organization_id", "kv-it");
+        values.put("regional_endpoint", "http://lakefs-a:8000");
+        values.put("dst_endpoints", Map.of("eu-west-1", "http://lakefs-b:8000"));
+        values.put("lakefs.access_key_id", "AKIAREPLICATION");
+        values.put("lakefs.secret_access_key", "secret");
+        values.put("mirrors_database.type", "dynamodb");
+        values.put("mirrors_database.dynamodb.table_name", "mirrors");
+        values.put("blockstore.type", "s3");
+        values.put("auth.encrypt.secret_key", "lakefs-secret");
+        return values;
+    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -8,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -38,17 +37,7 @@ class PostgresLakeFsKvIT extends LakeFsKvContract {
                 s.execute("CREATE TABLE lakefs_kv_" + i + " PARTITION OF lakefs_kv FOR VALUES WITH (MODULUS 4, REMAINDER " + i + ")");
             }
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("region", "us-east-1");
-        values.put("organization_id", "kv-it");
-        values.put("regional_endpoint", "http://lakefs-a:8000");
-        values.put("dst_endpoints", Map.of("eu-west-1", "http://lakefs-b:8000"));
-        values.put("lakefs.access_key_id", "AKIAREPLICATION");
-        values.put("lakefs.secret_access_key", "secret");
-        values.put("mirrors_database.type", "dynamodb");
-        values.put("mirrors_database.dynamodb.table_name", "mirrors");
-        values.put("blockstore.type", "s3");
-        values.put("auth.encrypt.secret_key", "lakefs-secret");
+        Map<String, Object> values = regionConfigWithoutDatabase();
         values.put("database.type", "postgres");
         values.put("database.postgres.connection_string", connection + "&lakefskv_table=lakefs_kv");
         kv = PostgresLakeFsKv.create(ConfigLoader.fromMap(values));

@@ -6,7 +6,6 @@ import io.lakemirror.config.ConfigLoader;
 import io.lakemirror.testkit.Dynoxide;
 import io.lakemirror.testkit.LocalAws;
 import io.lakemirror.testserver.auth.DynamoDbKvSink;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -29,17 +28,7 @@ class DynamoDbLakeFsKvIT extends LakeFsKvContract {
         dynoxide = Dynoxide.start();
         lakeFs = new DynamoDbKvSink(dynoxide.endpoint(), LocalAws.SIGNING_REGION.id(), LocalAws.ACCESS_KEY_ID,
                 LocalAws.SECRET_ACCESS_KEY, TABLE);
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("region", "us-east-1");
-        values.put("organization_id", "kv-it");
-        values.put("regional_endpoint", "http://lakefs-a:8000");
-        values.put("dst_endpoints", Map.of("eu-west-1", "http://lakefs-b:8000"));
-        values.put("lakefs.access_key_id", "AKIAREPLICATION");
-        values.put("lakefs.secret_access_key", "secret");
-        values.put("mirrors_database.type", "dynamodb");
-        values.put("mirrors_database.dynamodb.table_name", "mirrors");
-        values.put("blockstore.type", "s3");
-        values.put("auth.encrypt.secret_key", "lakefs-secret");
+        Map<String, Object> values = regionConfigWithoutDatabase();
         values.put("aws.access_key_id", LocalAws.ACCESS_KEY_ID);
         values.put("aws.secret_access_key", LocalAws.SECRET_ACCESS_KEY);
         values.put("database.type", "dynamodb");
