@@ -47,7 +47,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       ordered pair of regions (whole bucket or the configured prefixes);</li>
  *   <li>one ElasticMQ holding each region's FIFO commits queue and its FIFO dead-letter queue;</li>
  *   <li>one dynoxide process whose tables play the global mirrors table (every region reads and
- *       writes the same table) and each region's refstore table;</li>
+ *       writes the same table) and each region's refstore table; or, with {@link Builder#globalTable},
+ *       a dynoxide per region with its own replica of the mirrors table, kept in step by a
+ *       {@link GlobalTableReplicator} (lag, last-writer-wins) as a DynamoDB global table is;</li>
  *   <li>a lakeFS test server per region storing into that region's bucket, each with the same
  *       replication user and keys;</li>
  *   <li>a {@link ReplicationConfig} per region pointing at all of it.</li>
@@ -88,6 +90,11 @@ public final class World implements AutoCloseable {
     private S3Mock s3Mock;
     private ElasticMq elasticMq;
     private Dynoxide dynoxide;
+    /** Each region's own dynoxide in a world built with {@link Builder#globalTable} (the first is {@link #dynoxide}). */
+    private final Map<Region, Dynoxide> regionalDynoxides = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<AutoCloseable> globalTableClients = new ArrayList<>();
+    private final Map<Region, DynamoDbClient> regionalDynamoDb = new LinkedHashMap<>();
+    private GlobalTableReplicator globalTable;
     /** The LocalStack container, when the world runs on {@link Backend#LOCALSTACK} (then S3Mock, ElasticMQ and dynoxide are null). */
     private LocalStackBackend localStack;
     private EmbeddedPostgresServer postgres;
@@ -130,9 +137,19 @@ public final class World implements AutoCloseable {
         CompletableFuture<Dynoxide> dynamo = timed("dynoxide", () -> Dynoxide.start(settings.dynoxideBinary == null
                 ? DynoxideBinary.resolve() : settings.dynoxideBinary, settings.dynamoDbPort, Duration.ofSeconds(20),
                 settings.shutdownHook), starter);
+        Map<Region, CompletableFuture<Dynoxide>> regionalDynamo = new LinkedHashMap<>();
+        if (settings.globalTableDelays != null) {
+            // The first region's replica is the world's dynoxide; every other region gets one of its own.
+            for (Region region : settings.regions.subList(1, settings.regions.size())) {
+                regionalDynamo.put(region, timed("dynoxide " + region, () -> Dynoxide.start(settings.dynoxideBinary == null
+                        ? DynoxideBinary.resolve() : settings.dynoxideBinary, 0, Duration.ofSeconds(20),
+                        settings.shutdownHook), starter));
+            }
+        }
         CompletableFuture<EmbeddedPostgresServer> pg = settings.postgres
                 ? timed("postgres", this::startPostgres, starter) : CompletableFuture.completedFuture(null);
         List<CompletableFuture<?>> launched = new ArrayList<>(List.of(s3, sqs, dynamo, pg));
+        launched.addAll(regionalDynamo.values());
         Map<Region, CompletableFuture<LakeFsTestServer>> lakeFs = new LinkedHashMap<>();
         if (settings.lakeFs) {
             for (Region region : settings.regions) {
@@ -162,6 +179,14 @@ public final class World implements AutoCloseable {
             postgres = join(pg);
             dynamoDb = DynoxideCompat.dynamoDb(dynoxide.endpoint(), LocalAws.SIGNING_REGION);
             dynamoDbStreams = DynoxideCompat.streams(dynoxide.endpoint(), LocalAws.SIGNING_REGION);
+            if (settings.globalTableDelays != null) {
+                regionalDynoxides.put(settings.regions.get(0), dynoxide);
+                regionalDynamo.forEach((region, future) -> regionalDynoxides.put(region, join(future)));
+                timed("global table", () -> {
+                    startGlobalTable();
+                    return null;
+                });
+            }
             join(buckets);
             timed("replicators", () -> {
                 startReplicators();
@@ -186,6 +211,11 @@ public final class World implements AutoCloseable {
             s3Mock = s3.isDone() && !s3.isCompletedExceptionally() ? s3.join() : s3Mock;
             elasticMq = sqs.isDone() && !sqs.isCompletedExceptionally() ? sqs.join() : elasticMq;
             dynoxide = dynamo.isDone() && !dynamo.isCompletedExceptionally() ? dynamo.join() : dynoxide;
+            regionalDynamo.forEach((region, future) -> {
+                if (future.isDone() && !future.isCompletedExceptionally()) {
+                    regionalDynoxides.putIfAbsent(region, future.join());
+                }
+            });
             postgres = pg.isDone() && !pg.isCompletedExceptionally() ? pg.join() : postgres;
             close();
             throw e;
@@ -297,6 +327,23 @@ public final class World implements AutoCloseable {
         startReplicators(s3Mock.client());
     }
 
+    /** The mirrors table replicated between the regions' dynoxides; it appears when each region's service creates it. */
+    private void startGlobalTable() {
+        GlobalTableReplicator.Builder builder = GlobalTableReplicator.builder(settings.mirrorsTable)
+                .delays(settings.globalTableDelays)
+                .seed(settings.replicationSeed * 7919);
+        for (Region region : settings.regions) {
+            URI endpoint = regionalDynoxides.get(region).endpoint();
+            DynamoDbClient client = DynoxideCompat.dynamoDb(endpoint, LocalAws.SIGNING_REGION);
+            DynamoDbStreamsClient streams = DynoxideCompat.streams(endpoint, LocalAws.SIGNING_REGION);
+            globalTableClients.add(client);
+            globalTableClients.add(streams);
+            regionalDynamoDb.put(region, client);
+            builder.region(region.value(), client, streams);
+        }
+        globalTable = builder.start();
+    }
+
     private void startReplicators(S3Client s3) {
         long seed = settings.replicationSeed;
         for (Region from : settings.regions) {
@@ -335,13 +382,20 @@ public final class World implements AutoCloseable {
         v.putAll(authConfig(region, servers.get(region)));
         v.put("mirrors_database.type", "dynamodb");
         v.put("mirrors_database.dynamodb.table_name", settings.mirrorsTable);
-        v.put("mirrors_database.dynamodb.endpoint", dynamoDbEndpoint().toString());
+        v.put("mirrors_database.dynamodb.endpoint", dynamoDbEndpoint(region).toString());
+        if (!regionalDynoxides.isEmpty()) {
+            Map<String, String> replicas = new LinkedHashMap<>();
+            settings.regions.stream().filter(r -> !r.equals(region))
+                    .forEach(r -> replicas.put(r.value(), dynamoDbEndpoint(r).toString()));
+            v.put("mirrors_database.dynamodb.replica_endpoints", replicas);
+        }
         v.put("refstore_database.type", "dynamodb");
         v.put("refstore_database.dynamodb.table_name", settings.refstoreTable(region));
-        v.put("refstore_database.dynamodb.endpoint", dynamoDbEndpoint().toString());
+        v.put("refstore_database.dynamodb.endpoint", dynamoDbEndpoint(region).toString());
         if (postgres != null) {
             // The mirrors database (global: one database every region reaches) and each region's refstore on PostgreSQL.
             for (String key : List.of("mirrors_database.dynamodb.table_name", "mirrors_database.dynamodb.endpoint",
+                    "mirrors_database.dynamodb.replica_endpoints",
                     "refstore_database.dynamodb.table_name", "refstore_database.dynamodb.endpoint")) {
                 v.remove(key);
             }
@@ -382,6 +436,12 @@ public final class World implements AutoCloseable {
 
     private URI dynamoDbEndpoint() {
         return localStack != null ? localStack.endpoint() : dynoxide.endpoint();
+    }
+
+    /** Where {@code region}'s service finds its DynamoDB: its own dynoxide in a world with a global table. */
+    private URI dynamoDbEndpoint(Region region) {
+        Dynoxide own = regionalDynoxides.get(region);
+        return own != null ? own.endpoint() : dynamoDbEndpoint();
     }
 
     private static URI lakeFsEndpoint(Region region, Map<Region, LakeFsTestServer> servers) {
@@ -492,6 +552,14 @@ public final class World implements AutoCloseable {
         return dynamoDb;
     }
 
+    /**
+     * DynamoDB client of {@code region}'s dynoxide (its replica of the mirrors table, its refstore and
+     * KCL lease tables) in a world built with {@link Builder#globalTable}, else {@link #dynamoDb()}; owned by the world.
+     */
+    public DynamoDbClient dynamoDb(String region) {
+        return regionalDynamoDb.getOrDefault(Region.of(region), dynamoDb);
+    }
+
     /** DynamoDB Streams client with both dynoxide shims, for KCL; owned by the world. */
     public DynamoDbStreamsClient dynamoDbStreams() {
         return dynamoDbStreams;
@@ -507,6 +575,19 @@ public final class World implements AutoCloseable {
 
     public Dynoxide dynoxide() {
         return dynoxide;
+    }
+
+    /** {@code region}'s DynamoDB: its own dynoxide in a world built with {@link Builder#globalTable}, else the shared one. */
+    public Dynoxide dynoxide(String region) {
+        return regionalDynoxides.getOrDefault(Region.of(region), dynoxide);
+    }
+
+    /** The replication of the mirrors table between the regions' dynoxides ({@link Builder#globalTable}). */
+    public GlobalTableReplicator globalTable() {
+        if (globalTable == null) {
+            throw new IllegalStateException("this world shares one dynoxide between its regions: build it with globalTable(...)");
+        }
+        return globalTable;
     }
 
     /** Whether the mirrors database and the refstores are on PostgreSQL ({@link Builder#postgres}). */
@@ -625,6 +706,11 @@ public final class World implements AutoCloseable {
         }
         long started = System.nanoTime();
         List<AutoCloseable> parts = new ArrayList<>(replicators.values());
+        parts.add(globalTable);
+        parts.addAll(globalTableClients);
+        synchronized (regionalDynoxides) {
+            regionalDynoxides.values().stream().filter(d -> d != dynoxide).forEach(parts::add);
+        }
         synchronized (lakeFsServers) {
             parts.addAll(lakeFsServers);
         }
@@ -751,6 +837,7 @@ public final class World implements AutoCloseable {
         private int sqsPort;
         private int dynamoDbPort;
         private boolean postgres;
+        private DelayDistribution globalTableDelays;
         private int postgresPort;
         private boolean shutdownHook = true;
         private RealBehaviours lakeFsBehaviours = RealBehaviours.NONE;
@@ -953,6 +1040,18 @@ public final class World implements AutoCloseable {
         }
 
         /**
+         * Gives every region its own dynoxide with its own replica of the mirrors table (refstore and KCL
+         * lease tables stay regional), replicated by a {@link GlobalTableReplicator} whose delays are
+         * {@code delays} (seeded from {@link #replicationSeed}): global-table lag and last-writer-wins
+         * then happen as on AWS. Each region's service is pointed at its own replica and, through
+         * {@code mirrors_database.dynamodb.replica_endpoints}, at the others'. Not with {@link #postgres}.
+         */
+        public Builder globalTable(DelayDistribution delays) {
+            this.globalTableDelays = Objects.requireNonNull(delays, "delays");
+            return this;
+        }
+
+        /**
          * Behaviours of real lakeFS that every region's lakeFS test server plays (repository and commit caches,
          * nanosecond commit times, lakeFS's branch-deletion order, hooks, several blockstores); default none.
          */
@@ -1038,6 +1137,9 @@ public final class World implements AutoCloseable {
 
         /** Starts every part; on failure stops what started and rethrows. */
         public World start() {
+            if (globalTableDelays != null && (postgres || backend == Backend.LOCALSTACK)) {
+                throw new IllegalStateException("a global table needs a dynoxide per region: not with PostgreSQL or LocalStack");
+            }
             return new World(this).start();
         }
     }

@@ -79,6 +79,11 @@ public final class ConfigKeys {
     public static final ConfigKey<URI> MIRRORS_DATABASE_DYNAMODB_ENDPOINT = ConfigKey.optional("mirrors_database.dynamodb.endpoint", httpUrl())
             .doc("DynamoDB endpoint override (local testing); the AWS endpoint of aws_region when empty.")
             .build();
+    public static final ConfigKey<Map<Region, URI>> MIRRORS_DATABASE_DYNAMODB_REPLICA_ENDPOINTS = ConfigKey.optional("mirrors_database.dynamodb.replica_endpoints", regionToUrl())
+            .defaultValue(Map.of())
+            .doc("DynamoDB endpoint override of other regions' table replicas, by region (local testing with a DynamoDB per"
+                    + " region); a region not named uses endpoint.")
+            .build();
     public static final ConfigKey<Secret> MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING = ConfigKey.optional("mirrors_database.postgres.connection_string", connectionString())
             .secret()
             .doc("PostgreSQL connection string (postgres://user:password@host:5432/db). Required when the type is postgres.")
@@ -478,7 +483,7 @@ public final class ConfigKeys {
             REGION, ORGANIZATION_ID, ORGANIZATION_NAME, REGIONAL_ENDPOINT, DST_ENDPOINTS,
             LAKEFS_ACCESS_KEY_ID, LAKEFS_SECRET_ACCESS_KEY,
             MIRRORS_DATABASE_TYPE, MIRRORS_DATABASE_DYNAMODB_TABLE_NAME, MIRRORS_DATABASE_DYNAMODB_AWS_REGION,
-            MIRRORS_DATABASE_DYNAMODB_ENDPOINT, MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING,
+            MIRRORS_DATABASE_DYNAMODB_ENDPOINT, MIRRORS_DATABASE_DYNAMODB_REPLICA_ENDPOINTS, MIRRORS_DATABASE_POSTGRES_CONNECTION_STRING,
             MIRRORS_DATABASE_POSTGRES_MAX_OPEN_CONNECTIONS, MIRRORS_DATABASE_POSTGRES_MAX_IDLE_CONNECTIONS,
             MIRRORS_DATABASE_POSTGRES_CONNECTION_MAX_LIFETIME,
             REFSTORE_DATABASE_TYPE, REFSTORE_DATABASE_DYNAMODB_TABLE_NAME, REFSTORE_DATABASE_DYNAMODB_AWS_REGION,

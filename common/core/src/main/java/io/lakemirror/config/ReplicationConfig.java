@@ -251,6 +251,14 @@ public final class ReplicationConfig {
         return mirrorsDatabase;
     }
 
+    /**
+     * The DynamoDB endpoint of each other region's replica of the mirrors table, where one is
+     * configured (local stacks with a DynamoDB per region); on AWS empty, each region's own endpoint.
+     */
+    public Map<Region, URI> mirrorsReplicaEndpoints() {
+        return values.require(ConfigKeys.MIRRORS_DATABASE_DYNAMODB_REPLICA_ENDPOINTS);
+    }
+
     public DatabaseSettings refstoreDatabase() {
         return refstoreDatabase;
     }

@@ -12,7 +12,9 @@ import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.RangeInfo;
+import io.lakemirror.identity.CommitIds;
 import io.lakemirror.it.TwoRegionService;
+import io.lakemirror.lakefs.RepositoryCreation;
 import io.lakemirror.lakefs.sdk.SdkLakeFs;
 import io.lakemirror.testkit.BucketReplicator;
 import io.lakemirror.testkit.DelayDistribution;
@@ -20,6 +22,8 @@ import io.lakemirror.testkit.LakeFsUser;
 import io.lakemirror.testkit.World;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +37,19 @@ import org.junit.jupiter.api.Test;
  * does see the bad states the service must never produce. Each test lets a real mirror (both
  * regions' services running) converge cleanly under the auditor, then damages it by hand the way a
  * bug or an intruder would, and expects the invariant that damage breaks (docs/architecture.md §8).
+ * Every invariant I1 to I6 has a test named after it, and each waits for the message of the check
+ * that must fire, so a check removed or broken fails its test (not just any violation passes it).
  */
 class AuditorDetectsBadStatesIT {
     private static final String A = TwoRegionService.A;
     private static final String B = TwoRegionService.B;
     private static final BranchId MAIN = BranchId.of("main");
     private static final Duration DETECTION = Duration.ofSeconds(15);
+    /**
+     * I2 and I3 wait for a late source witness for the auditor's history grace before they count;
+     * the tests shorten it so that detection stays well inside {@link #DETECTION}.
+     */
+    private static final Duration HISTORY_GRACE = Duration.ofSeconds(3);
     private static TwoRegionService service;
     private static World world;
     private static LakeFsUser user;
@@ -112,6 +123,92 @@ class AuditorDetectsBadStatesIT {
             world.s3().deleteObject(b -> b.bucket(m.namespace().bucket()).key(ranges.get(0)));
 
             awaitViolation(auditor, "I1", "ranges missing");
+        }
+    }
+
+    @Test
+    void auditor_shouldReportI2_whenAMirrorBranchIsResetToACommitTheSourceBranchNeverHad() {
+        Mirror m = mirror("forged-head");
+        try (Auditor auditor = m.auditor().historyGrace(HISTORY_GRACE)) {
+            CommitId head = m.commitAndConverge(auditor, "a.csv");
+            CommitRecord honest = lakeFsB.getCommit(m.name(), head.asRef());
+            // A well-formed commit (its ID is its hash, its metarange is in the bucket) that only the mirror has.
+            CommitRecord draft = new CommitRecord(head, List.of(head), "intruder", "made on the mirror",
+                    honest.metaRangeId(), Instant.now().truncatedTo(ChronoUnit.SECONDS), java.util.Map.of(),
+                    honest.generation() + 1, honest.version());
+            CommitId forgedId = CommitIds.of(draft);
+            CommitRecord forged = new CommitRecord(forgedId, draft.parents(), draft.committer(), draft.message(),
+                    draft.metaRangeId(), draft.creationDate(), draft.metadata(), draft.generation(), draft.version());
+
+            lakeFsB.createCommitRecord(m.name(), forged, true);
+            lakeFsB.hardResetBranch(m.name(), MAIN, forgedId.asRef(), true);
+
+            awaitViolation(auditor, "I2", "mirror head " + forgedId + " was never observed as a head of source branch");
+        }
+    }
+
+    @Test
+    void auditor_shouldReportI3_whenAMirrorBranchIsResetBackwardsWhileTheSourceBranchWasNot() {
+        Mirror m = mirror("reset-backwards");
+        try (Auditor auditor = m.auditor().historyGrace(HISTORY_GRACE)) {
+            CommitId older = m.commitAndConverge(auditor, "a.csv");
+            CommitId newer = m.commitAndConverge(auditor, "b.csv");
+
+            lakeFsB.hardResetBranch(m.name(), MAIN, older.asRef(), true);
+
+            awaitViolation(auditor, "I3", "mirror moved from " + newer + " to " + older + ", not a descendant");
+        }
+    }
+
+    @Test
+    void auditor_shouldReportI4_whenAMirrorBranchDoesNotReachTheSourceHeadWithinTheBound() {
+        Mirror m = mirror("never-converges");
+        BucketReplicator aToB = world.replicator(A, B);
+        try (Auditor auditor = m.auditor()) {
+            m.commitAndConverge(auditor, "a.csv");
+
+            aToB.pause();
+            try {
+                user.upload(m.source(), MAIN, "data/b.csv", "b".getBytes(StandardCharsets.UTF_8));
+                CommitId stuck = user.commit(m.source(), MAIN, "its files never reach the mirror's bucket").id();
+                auditor.witness(m.name().value(), MAIN, Optional.of(stuck));
+
+                // The bound is the caller's: a short one here, so the check is proven without waiting minutes.
+                assertThat(auditor.awaitConvergence(Duration.ofSeconds(3))).as("converged without the source's files").isFalse();
+
+                assertThat(auditor.violations()).as("violations after the bound passed")
+                        .anyMatch(v -> v.invariant().equals("I4") && v.detail().contains("did not converge within 3 s")
+                                && v.detail().contains(stuck.value()));
+            } finally {
+                aToB.resume();
+            }
+        }
+    }
+
+    @Test
+    void auditor_shouldReportI6_whenABranchTheSourceNeverHadIsCreatedOnTheMirror() {
+        Mirror m = mirror("foreign-branch");
+        try (Auditor auditor = m.auditor()) {
+            CommitId head = m.commitAndConverge(auditor, "a.csv");
+
+            lakeFsB.createBranch(m.name(), io.lakemirror.domain.BranchId.of("intruder"), head.asRef(), true);
+
+            awaitViolation(auditor, "I6", "mirror branch intruder exists, but the source never had a branch of that name");
+        }
+    }
+
+    @Test
+    void auditor_shouldReportI6_whenTheMirrorRepositoryIsNotReadOnly() {
+        Mirror m = mirror("writable-mirror");
+        try (Auditor auditor = m.auditor()) {
+            m.commitAndConverge(auditor, "a.csv");
+
+            // Someone replaces the mirror by a writable repository of the same name (read_only is fixed at creation).
+            lakeFsB.deleteRepository(m.name(), true);
+            lakeFsB.createRepository(RepositoryCreation.of(m.name(),
+                    io.lakemirror.domain.StorageNamespace.of(m.namespace().value() + "-writable")));
+
+            awaitViolation(auditor, "I6", "mirror repository " + m.name() + " is not read-only");
         }
     }
 

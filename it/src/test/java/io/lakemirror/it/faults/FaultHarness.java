@@ -92,6 +92,8 @@ final class FaultHarness implements AutoCloseable {
     private HttpFaultProxy s3Proxy;
     private SqsFaultProxy sqsProxy;
     private SwitchableDelays replicationDelays;
+    /** Lag of the mirrors table between the regions' DynamoDBs (null on PostgreSQL, which is one database). */
+    private SwitchableDelays globalTableDelays;
     private ServiceFleet fleet;
     private FaultInjector injector;
     private Auditor auditor;
@@ -126,7 +128,14 @@ final class FaultHarness implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         replicationDelays = new SwitchableDelays(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(400)));
-        world = World.builder().regions(A, B, C)
+        boolean postgres = FaultRunSettings.postgresBackend();
+        // Each region its own DynamoDB, the mirrors table replicated between them as a global table (usually within a second).
+        globalTableDelays = postgres ? null : new SwitchableDelays(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(500)));
+        World.Builder builder = World.builder();
+        if (!postgres) {
+            builder.globalTable(globalTableDelays);
+        }
+        world = builder.regions(A, B, C)
                 .replicationDelays(replicationDelays)
                 .replicationSeed(settings.seed())
                 // Only metadata: the (non-strict) validator and the auditor look at nothing else, and the
@@ -134,7 +143,7 @@ final class FaultHarness implements AutoCloseable {
                 // that grows with every commit.
                 .replicatedPrefixes(TOPOLOGY.keySet().stream().map(repo -> repo + "/_lakefs/").toArray(String[]::new))
                 .replicationPollInterval(Duration.ofMillis(500))
-                .postgres(FaultRunSettings.postgresBackend())
+                .postgres(postgres)
                 .start();
         closeables.add(world);
         s3Proxy = HttpFaultProxy.builder("s3", world.s3Mock().endpoint()).seed(settings.seed()).start();
@@ -281,6 +290,7 @@ final class FaultHarness implements AutoCloseable {
         }
         injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, lakeFsProxies, replicationDelays, repositories, workloads);
         closeables.add(injector);
+        injector.globalTable(globalTableDelays);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fault-run-progress");
             t.setDaemon(true);

@@ -54,6 +54,8 @@ final class FaultInjector implements AutoCloseable {
     private final Map<FaultSchedule.Kind, Integer> injected = new EnumMap<>(FaultSchedule.Kind.class);
     private final List<String> journal = new ArrayList<>();
     private volatile boolean healed;
+    /** Delays of the mirrors table's replication between regions; null without a global table (PostgreSQL). */
+    private SwitchableDelays globalTableDelays;
 
     FaultInjector(World world, ServiceFleet fleet, HttpFaultProxy s3, SqsFaultProxy sqs, Map<String, HttpFaultProxy> lakeFsProxies,
                   SwitchableDelays replicationDelays, List<Repository> repositories, List<SourceWorkload> workloads) {
@@ -63,7 +65,7 @@ final class FaultInjector implements AutoCloseable {
         this.s3 = s3;
         this.sqs = sqs;
         this.replicationDelays = replicationDelays;
-        this.checkpoints = new StreamCheckpoints(world.dynamoDb(), world.mirrorsTable());
+        this.checkpoints = new StreamCheckpoints(world::dynamoDb, world.mirrorsTable());
         this.repositories = List.copyOf(repositories);
         this.workloads = List.copyOf(workloads);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,6 +73,12 @@ final class FaultInjector implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Gives GLOBAL_TABLE_LAG the delays of the world's global-table replicator; call before {@link #start}. */
+    synchronized FaultInjector globalTable(SwitchableDelays delays) {
+        this.globalTableDelays = delays;
+        return this;
     }
 
     /** Schedules every fault of {@code schedule} relative to now, and the checkpoint sampling that stream replays need. */
@@ -225,6 +233,15 @@ final class FaultInjector implements AutoCloseable {
                 later(f.duration(), () -> healIf("reorder", token, replicationDelays::restore));
                 return Optional.of("replication lag now " + replicationDelays.current());
             }
+            case GLOBAL_TABLE_LAG -> {
+                if (globalTableDelays == null) {
+                    return Optional.empty();
+                }
+                long token = next("global-table");
+                globalTableDelays.use(DelayDistribution.exponential(f.magnitude(), f.magnitude().multipliedBy(8)));
+                later(f.duration(), () -> healIf("global-table", token, globalTableDelays::restore));
+                return Optional.of("global-table lag now " + globalTableDelays.current());
+            }
             case REPLICATION_HOLD -> {
                 Repository repo = repositories.get((f.index() - 1) % repositories.size());
                 String to = repo.mirrorRegions().get(random.nextInt(repo.mirrorRegions().size()));
@@ -321,6 +338,9 @@ final class FaultInjector implements AutoCloseable {
             s3.reset();
             lakeFsProxies.values().forEach(HttpFaultProxy::reset);
             replicationDelays.restore();
+            if (globalTableDelays != null) {
+                globalTableDelays.restore();
+            }
             world.sites().forEach(site -> {
                 site.lakeFs().faults().failFraction(0, 500);
                 site.lakeFs().faults().delay(0, Duration.ZERO);

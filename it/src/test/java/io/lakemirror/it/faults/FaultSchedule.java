@@ -51,6 +51,12 @@ final class FaultSchedule {
         /** The workload of a source repository deletes a branch and at once recreates it elsewhere under the same name. */
         BRANCH_RECREATE(5),
         /**
+         * Replication between the regions' replicas of the mirrors table (a DynamoDB global table: a
+         * dynoxide per region) becomes long-tailed (mean {@code magnitude}): another region reads an item
+         * late, and concurrent writes of one item meet by last-writer-wins. Skipped on PostgreSQL.
+         */
+        GLOBAL_TABLE_LAG(5),
+        /**
          * Stop the PostgreSQL server of the mirrors database and the refstores, start it again after
          * {@code magnitude}. Only on a PostgreSQL run, where it takes STREAM_REPLAY's place (weight 0
          * here, so a DynamoDB run's schedule for a seed is as it always was).
@@ -232,6 +238,10 @@ final class FaultSchedule {
                 case REPLICATION_REORDER -> {
                     magnitude = millis(random, 500, 3_000);
                     duration = millis(random, 10_000, 30_000);
+                }
+                case GLOBAL_TABLE_LAG -> {
+                    magnitude = millis(random, 500, 5_000);
+                    duration = millis(random, 10_000, 40_000);
                 }
                 case REPLICATION_HOLD -> {
                     index = 1 + random.nextInt(repositories);

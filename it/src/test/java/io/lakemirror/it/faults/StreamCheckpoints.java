@@ -23,11 +23,12 @@ final class StreamCheckpoints {
     private record Sample(Instant at, String checkpoint) {
     }
 
-    private final DynamoDbClient dynamoDb;
+    /** Each region's DynamoDB, where its KCL lease table is (one shared, or one per region with a global table). */
+    private final java.util.function.Function<String, DynamoDbClient> dynamoDb;
     private final String mirrorsTable;
     private final Map<String, Map<String, List<Sample>>> samples = new HashMap<>();
 
-    StreamCheckpoints(DynamoDbClient dynamoDb, String mirrorsTable) {
+    StreamCheckpoints(java.util.function.Function<String, DynamoDbClient> dynamoDb, String mirrorsTable) {
         this.dynamoDb = dynamoDb;
         this.mirrorsTable = mirrorsTable;
     }
@@ -39,7 +40,7 @@ final class StreamCheckpoints {
     /** Records the current checkpoint of every shard lease of {@code region}. */
     synchronized void sample(String region) {
         try {
-            for (Map<String, AttributeValue> row : dynamoDb.scanPaginator(b -> b.tableName(leaseTable(region))).items()) {
+            for (Map<String, AttributeValue> row : dynamoDb.apply(region).scanPaginator(b -> b.tableName(leaseTable(region))).items()) {
                 AttributeValue checkpoint = row.get("checkpoint");
                 if (checkpoint != null && checkpoint.s() != null && checkpoint.s().chars().allMatch(Character::isDigit)) {
                     List<Sample> list = samples.computeIfAbsent(region, r -> new HashMap<>())
@@ -64,7 +65,7 @@ final class StreamCheckpoints {
     synchronized int rewind(String region, Random random) {
         int rewound = 0;
         try {
-            for (Map<String, AttributeValue> row : dynamoDb.scanPaginator(b -> b.tableName(leaseTable(region))).items()) {
+            for (Map<String, AttributeValue> row : dynamoDb.apply(region).scanPaginator(b -> b.tableName(leaseTable(region))).items()) {
                 String shard = row.get("leaseKey").s();
                 String current = row.containsKey("checkpoint") ? row.get("checkpoint").s() : null;
                 if (current == null || !current.chars().allMatch(Character::isDigit)) {
@@ -75,7 +76,7 @@ final class StreamCheckpoints {
                         .toList();
                 String target = older.isEmpty() || random.nextInt(5) == 0 ? "TRIM_HORIZON"
                         : older.get(random.nextInt(older.size())).checkpoint();
-                dynamoDb.updateItem(b -> b.tableName(leaseTable(region))
+                dynamoDb.apply(region).updateItem(b -> b.tableName(leaseTable(region))
                         .key(Map.of("leaseKey", AttributeValue.builder().s(shard).build()))
                         .updateExpression("SET #c = :c, #s = :zero REMOVE #p, #ps")
                         .expressionAttributeNames(Map.of("#c", "checkpoint", "#s", "checkpointSubSequenceNumber",

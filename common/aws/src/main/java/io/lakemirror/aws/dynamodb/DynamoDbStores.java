@@ -72,7 +72,10 @@ public final class DynamoDbStores implements AutoCloseable {
         this.refstoreTable = refstoreHere ? dynamoDbTable("refstore_database", refs) : mirrorsTable;
         this.credentials = AwsClients.credentials(config);
         Optional<URI> endpoint = mirrors.dynamoDbEndpoint();
-        this.mirrorsClients = DynamoDbClients.perRegion(mirrors.dynamoDbRegion(), region -> dynamoDb(region, endpoint));
+        java.util.Map<Region, URI> replicaEndpoints = config.mirrorsReplicaEndpoints();
+        // A region's replica at its own endpoint where one is given (a DynamoDB per region in tests), else the override.
+        this.mirrorsClients = DynamoDbClients.perRegion(mirrors.dynamoDbRegion(), region -> dynamoDb(region,
+                region.equals(mirrors.dynamoDbRegion()) ? endpoint : Optional.ofNullable(replicaEndpoints.get(region)).or(() -> endpoint)));
         boolean sameDatabase = !refstoreHere || refs.dynamoDbRegion().equals(mirrors.dynamoDbRegion())
                 && refs.dynamoDbEndpoint().equals(mirrors.dynamoDbEndpoint());
         this.refstoreClientOwned = !sameDatabase;
