@@ -21,6 +21,7 @@ import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.RangeInfo;
 import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.Branch;
+import io.lakemirror.lakefs.FenceRefs;
 import io.lakemirror.lakefs.LakeFs;
 import io.lakemirror.lakefs.LogRequest;
 import io.lakemirror.lakefs.Page;
@@ -672,7 +673,9 @@ public final class MirrorAudit {
     // ---- helpers
 
     private Map<BranchId, CommitId> branches(LakeFs lakeFs, RepositoryId repository) {
+        // The promoter's fence refs are its own short-lived refs, not mirrored branches (pipeline.md, "Fenced promotions").
         return Page.all(after -> lakeFs.listBranches(repository, PageRequest.largest().after(after), true))
+                .filter(b -> !FenceRefs.isFence(b.id()))
                 .collect(Collectors.toMap(Branch::id, Branch::commitId, (a, b) -> a));
     }
 

@@ -44,6 +44,8 @@ public final class RegionProcess implements AutoCloseable {
     private final List<Component> started = new ArrayList<>();
     private ApiServer api;
     private HealthServer health;
+    /** The components' wall clock: the host's, or one a test runs off it (clock skew). */
+    private Clock clock = Clock.systemUTC();
     private volatile boolean running;
     private boolean closed;
 
@@ -74,8 +76,18 @@ public final class RegionProcess implements AutoCloseable {
      */
     public static RegionProcess start(ReplicationConfig config, UnaryOperator<DynamoDbStores.Builder> storesCustomizer,
                                       Consumer<Backends> beforeStart, Set<Part> parts) {
+        return start(config, storesCustomizer, beforeStart, parts, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ReplicationConfig, UnaryOperator, Consumer, Set)}, with the components' wall clock
+     * {@code clock} (leases are timed on the monotonic clock, whatever this one says).
+     */
+    public static RegionProcess start(ReplicationConfig config, UnaryOperator<DynamoDbStores.Builder> storesCustomizer,
+                                      Consumer<Backends> beforeStart, Set<Part> parts, Clock clock) {
         LakeFsVersionCheck.verify(config);
         RegionProcess process = new RegionProcess(config, Backends.of(config, storesCustomizer));
+        process.clock = clock;
         try {
             beforeStart.accept(process.backends);
             process.health = HealthServer.start(config.values().require(ConfigKeys.HEALTH_LISTEN_ADDRESS),
@@ -96,16 +108,16 @@ public final class RegionProcess implements AutoCloseable {
     private List<Component> build(Set<Part> parts) {
         List<Component> components = new ArrayList<>();
         if (parts.contains(Part.PROMOTER)) {
-            components.add(Workers.promoter(backends, meters));
+            components.add(Workers.promoter(backends, meters, clock));
         }
         if (parts.contains(Part.VALIDATOR)) {
-            components.add(Workers.validator(backends, meters));
+            components.add(Workers.validator(backends, meters, clock));
         }
         if (parts.contains(Part.SENSOR)) {
-            components.add(Workers.sensor(backends, meters));
+            components.add(Workers.sensor(backends, meters, clock));
         }
         if (parts.contains(Part.API)) {
-            components.add(MirrorMetrics.create(config, backends.mirrorsDatabase(), meters, Clock.systemUTC()));
+            components.add(MirrorMetrics.create(config, backends.mirrorsDatabase(), meters, clock));
             api = Workers.api(backends, metrics);
             components.add(api);
         }

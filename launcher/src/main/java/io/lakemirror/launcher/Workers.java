@@ -1,5 +1,6 @@
 package io.lakemirror.launcher;
 
+import io.lakemirror.runtime.MonotonicClock;
 import io.lakemirror.api.Authenticator;
 import io.lakemirror.api.Authorizer;
 import io.lakemirror.api.MirrorAudits;
@@ -51,31 +52,30 @@ public final class Workers {
     }
 
     /** The commit sensor, reading this region's lakeFS ({@code regional_endpoint}), where the sources live. */
-    public static Component sensor(Backends backends, MeterRegistry meters) {
+    public static Component sensor(Backends backends, MeterRegistry meters, Clock clock) {
         return new CommitSensor(SensorSettings.from(backends.config()), backends.localLakeFs(), backends.mirrorsDatabase(),
-                backends.commitsQueue(), Clock.systemUTC(), meters);
+                backends.commitsQueue(), clock, meters);
     }
 
     /** The validator, consuming this region's queue and reading claim-checked commits from the sources' lakeFS. */
-    public static Component validator(Backends backends, MeterRegistry meters) {
+    public static Component validator(Backends backends, MeterRegistry meters, Clock clock) {
         ReplicationConfig config = backends.config();
         return new Validator(ValidatorOptions.from(config.validator(), config.listMirrorsPageSize()), config.region(),
                 config.organizationId(), new Validator.Ports(backends.mirrorsDatabase(), backends.refstore(),
                 backends.consumerQueue(), backends.blockStore(),
-                SourceCommits.fromLakeFs(backends.lakeFsClients(), config::lakeFsEndpoint), Clock.systemUTC(), meters));
+                SourceCommits.fromLakeFs(backends.lakeFsClients(), config::lakeFsEndpoint), clock, meters));
     }
 
     /** The promoter and mirrors manager, acting on this region's lakeFS, woken by the mirrors database's change feed. */
-    public static Component promoter(Backends backends, MeterRegistry meters) {
+    public static Component promoter(Backends backends, MeterRegistry meters, Clock clock) {
         ReplicationConfig config = backends.config();
-        Clock clock = Clock.systemUTC();
         LakeFs mirrors = backends.localLakeFs();
         MirrorsManager manager = new MirrorsManager(config.region(), backends.mirrorsDatabase(), backends.refstore(),
                 mirrors, clock);
         String owner = "promoter-" + config.region() + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         BranchPromoter promoter = new BranchPromoter(config.region(), owner, backends.mirrorsDatabase(),
-                backends.refstore(), mirrors, backends::lakeFs, clock, PROMOTION_LEASE);
+                backends.refstore(), mirrors, backends::lakeFs, clock, MonotonicClock.system(), PROMOTION_LEASE);
         HeadAntiEntropy antiEntropy = new HeadAntiEntropy(owner + "-anti-entropy", backends.mirrorsDatabase(),
                 backends.refstore(), mirrors, clock, PROMOTION_LEASE, meters);
         return new PromoterService(config.region(), backends.mirrorsDatabase(), backends.changeFeed(), manager, promoter,

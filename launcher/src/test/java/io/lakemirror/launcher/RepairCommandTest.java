@@ -85,7 +85,7 @@ class RepairCommandTest {
         db.putSensorBranchState(new SensorBranchState(MIRROR, MAIN, 1, Optional.of(root.id()), T0, true, 1), 0);
         db.putSensorBranchState(new SensorBranchState(MIRROR, MAIN, 2, Optional.of(next.id()), T0, true, 2), 1);
         db.recordValidated(MIRROR, MAIN, new BranchState.Validated(9_000_000_000L, Optional.of(root.id()), T0, T0, 1));
-        db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(9_000_000_000L, "p", T0.plusSeconds(60)), T0);
+        db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(9_000_000_000L, "p", T0.plusSeconds(60)), Optional.empty());
         db.recordPromoted(MIRROR, MAIN, new BranchState.Promoted(9_000_000_000L, Optional.of(root.id()), T0, 1), "p");
         return next.id();
     }
@@ -122,7 +122,7 @@ class RepairCommandTest {
     void run_shouldRefuseWithStatus1_whileAPromoterHoldsTheBranch() {
         frozenBranch();
         db.recordValidated(MIRROR, MAIN, new BranchState.Validated(9_000_000_001L, Optional.empty(), T0, T0, 1));
-        db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(9_000_000_001L, "q", T0.plusSeconds(60)), T0);
+        db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(9_000_000_001L, "q", T0.plusSeconds(60)), Optional.empty());
 
         assertThat(run("sales-mirror", false)).isEqualTo(1);
 

@@ -1,6 +1,5 @@
 package io.lakemirror.promoter;
 
-import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.MirrorId;
@@ -12,6 +11,7 @@ import io.lakemirror.domain.StaleWriteException;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.Deadline;
 import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.runtime.MonotonicClock;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorRecord;
 import io.lakemirror.store.MirrorSpec;
@@ -62,6 +62,8 @@ public final class BranchPromoter {
     private final Refstore refstore;
     private final MissingCommits missingCommits;
     private final Clock clock;
+    private final Clock leaseClock;
+    private final LeaseWatch leases;
     private final Duration leaseDuration;
     private final Duration safetyMargin;
 
@@ -73,6 +75,17 @@ public final class BranchPromoter {
      */
     public BranchPromoter(Region region, String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs,
                           Function<Region, LakeFs> sourceLakeFs, Clock clock, Duration leaseDuration) {
+        this(region, owner, db, refstore, mirrorLakeFs, sourceLakeFs, clock, MonotonicClock.system(), leaseDuration);
+    }
+
+    /**
+     * @param clock      the wall clock, for the times recorded in the branch state
+     * @param leaseClock the monotonic clock on which leases are timed ({@link MonotonicClock#system()} in
+     *                   production): this promoter's deadlines count from when it sent its claim, and another's
+     *                   lease is taken over only after its version stayed unchanged for a whole lease on it
+     */
+    public BranchPromoter(Region region, String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs,
+                          Function<Region, LakeFs> sourceLakeFs, Clock clock, Clock leaseClock, Duration leaseDuration) {
         this.region = region;
         this.owner = owner;
         this.db = db;
@@ -80,6 +93,8 @@ public final class BranchPromoter {
         this.mirrorLakeFs = mirrorLakeFs;
         this.sourceLakeFs = sourceLakeFs;
         this.clock = clock;
+        this.leaseClock = leaseClock;
+        this.leases = new LeaseWatch(leaseClock, leaseDuration);
         this.leaseDuration = leaseDuration;
         this.safetyMargin = leaseDuration.dividedBy(4);
         this.missingCommits = new MissingCommits(refstore);
@@ -99,13 +114,27 @@ public final class BranchPromoter {
             return Outcome.MIRROR_NOT_READY;
         }
         BranchState.Validated target = state.get().validated().orElseThrow();
-        Instant until = clock.instant().plus(leaseDuration);
-        if (!db.claimPromotion(mirrorId, branch, new BranchState.PromotionLease(target.sequence(), owner, until),
-                clock.instant())) {
+        BranchKey key = new BranchKey(mirrorId, branch);
+        LeaseWatch.Verdict verdict = leases.look(key, state.get().promotion(), owner);
+        if (verdict instanceof LeaseWatch.Held held) {
+            LOG.trace("{}/{} is held by {} (version {}); taken over if unchanged for {} more", mirrorId, branch,
+                    held.lease().owner(), held.lease().version(), held.left());
             return Outcome.BUSY;
         }
+        Optional<BranchState.PromotionLease> lapsed = verdict instanceof LeaseWatch.Lapsed l
+                ? Optional.of(l.lease()) : Optional.empty();
+        // The deadline counts from before the claim is sent: the claim lands later, and any other
+        // promoter starts watching its version later still.
+        Instant sent = leaseClock.instant();
+        if (!db.claimPromotion(mirrorId, branch, new BranchState.PromotionLease(target.sequence(), owner,
+                clock.instant().plus(leaseDuration)), lapsed)) {
+            return Outcome.BUSY;
+        }
+        leases.forget(key);
+        lapsed.ifPresent(l -> LOG.info("took over the promotion lease of {}/{} from {} (version {} unchanged for {})",
+                mirrorId, branch, l.owner(), l.version(), leaseDuration));
         MirrorSpec spec = mirror.get().spec();
-        Lease lease = new Lease(spec, branch, target.sequence(), until);
+        Lease lease = new Lease(spec, branch, target.sequence(), sent.plus(leaseDuration));
         try {
             apply(spec, branch, target, lease);
             db.recordPromoted(mirrorId, branch, new BranchState.Promoted(target.sequence(), target.head(),
@@ -140,6 +169,8 @@ public final class BranchPromoter {
 
     private void apply(MirrorSpec spec, BranchId branch, BranchState.Validated target, Lease lease) {
         if (target.head().isEmpty()) {
+            // An earlier holder's creation of the branch, executed late, must not bring it back.
+            FencedMove.clearFences(lease::mirror, spec.name(), branch);
             try {
                 lease.mirror().deleteBranch(spec.name(), branch, true);
             } catch (NotFoundException e) {
@@ -162,15 +193,8 @@ public final class BranchPromoter {
         if (current.isPresent() && current.get().commitId().equals(head)) {
             return;
         }
-        if (current.isEmpty()) {
-            try {
-                lease.mirror().createBranch(spec.name(), branch, head.asRef(), true);
-                return;
-            } catch (AlreadyExistsException e) {
-                LOG.trace("{}/{} appeared meanwhile; resetting it instead", spec.name(), branch);
-            }
-        }
-        lease.mirror().hardResetBranch(spec.name(), branch, head.asRef(), true);
+        // Through a fence ref, so that an earlier holder's move that lakeFS executes late fails instead.
+        FencedMove.move(lease::mirror, spec.name(), branch, head, current.isEmpty());
     }
 
     /**
@@ -181,6 +205,7 @@ public final class BranchPromoter {
         private final MirrorSpec spec;
         private final BranchId branch;
         private final long sequence;
+        /** The lease's end on the lease clock: a lease duration after the claim or renewal was sent. */
         private Instant until;
 
         Lease(MirrorSpec spec, BranchId branch, long sequence, Instant until) {
@@ -206,7 +231,7 @@ public final class BranchPromoter {
          * promotion stops instead, since another promoter may be about to take over.
          */
         private Deadline deadline() {
-            Instant now = clock.instant();
+            Instant now = leaseClock.instant();
             Instant last = until.minus(safetyMargin);
             if (!now.isBefore(last)) {
                 throw new StaleWriteException("promotion lease of " + spec.id() + "/" + branch + " (sequence " + sequence
@@ -214,16 +239,17 @@ public final class BranchPromoter {
             }
             if (Duration.between(now, last).compareTo(leaseDuration.dividedBy(2)) < 0) {
                 Instant renewed = now.plus(leaseDuration);
-                if (!db.claimPromotion(spec.id(), branch, new BranchState.PromotionLease(sequence, owner, renewed), now)) {
+                if (!db.claimPromotion(spec.id(), branch, new BranchState.PromotionLease(sequence, owner,
+                        clock.instant().plus(leaseDuration)), Optional.empty())) {
                     throw new StaleWriteException("promotion lease of " + spec.id() + "/" + branch + " (sequence "
                             + sequence + ") could not be renewed: another promoter holds it or the sequence was"
                             + " promoted; stopping (will retry)");
                 }
-                LOG.trace("renewed the promotion lease of {}/{} until {}", spec.id(), branch, renewed);
+                LOG.trace("renewed the promotion lease of {}/{}", spec.id(), branch);
                 until = renewed;
                 last = until.minus(safetyMargin);
             }
-            return Deadline.at(last, clock);
+            return Deadline.at(last, leaseClock);
         }
     }
 }

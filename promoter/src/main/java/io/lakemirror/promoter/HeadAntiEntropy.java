@@ -1,6 +1,5 @@
 package io.lakemirror.promoter;
 
-import io.lakemirror.domain.AlreadyExistsException;
 import io.lakemirror.domain.BranchId;
 import io.lakemirror.domain.CommitId;
 import io.lakemirror.domain.MirrorId;
@@ -8,6 +7,7 @@ import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.Deadline;
 import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.runtime.MonotonicClock;
 import io.lakemirror.lakefs.Page;
 import io.lakemirror.lakefs.PageRequest;
 import io.lakemirror.store.BranchState;
@@ -77,6 +77,8 @@ public final class HeadAntiEntropy {
     private final Refstore refstore;
     private final LakeFs mirrorLakeFs;
     private final Clock clock;
+    private final Clock leaseClock;
+    private final LeaseWatch leases;
     private final Duration leaseDuration;
     private final Duration safetyMargin;
     private final Duration grace;
@@ -104,7 +106,18 @@ public final class HeadAntiEntropy {
      */
     public HeadAntiEntropy(String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs, Clock clock,
                            Duration leaseDuration, Duration grace, MeterRegistry meters) {
+        this(owner, db, refstore, mirrorLakeFs, clock, MonotonicClock.system(), leaseDuration, grace, meters);
+    }
+
+    /**
+     * @param leaseClock the monotonic clock on which repair leases are timed and other holders' leases
+     *                   watched ({@link MonotonicClock#system()} in production; see {@link BranchPromoter})
+     */
+    public HeadAntiEntropy(String owner, PromotedStateWriter db, Refstore refstore, LakeFs mirrorLakeFs, Clock clock,
+                           Clock leaseClock, Duration leaseDuration, Duration grace, MeterRegistry meters) {
         this.grace = grace;
+        this.leaseClock = leaseClock;
+        this.leases = new LeaseWatch(leaseClock, leaseDuration);
         this.owner = owner;
         this.db = db;
         this.refstore = refstore;
@@ -124,8 +137,10 @@ public final class HeadAntiEntropy {
      * branch states; returns how many branches were repaired.
      */
     public int check(MirrorSpec spec, List<BranchState> states) {
-        Instant now = clock.instant();
-        List<BranchState> settled = states.stream().filter(s -> settled(s, now)).toList();
+        Instant now = leaseClock.instant();
+        Map<BranchId, Optional<BranchState.PromotionLease>> lapsed = new HashMap<>();
+        List<BranchState> settled = states.stream().filter(s -> settled(spec, s, lapsed)).toList();
+        leases.retain(k -> !k.mirror().equals(spec.id()) || lapsed.containsKey(k.branch()));
         if (settled.isEmpty()) {
             sightings.keySet().removeIf(k -> k.mirror().equals(spec.id()));
             return 0;
@@ -161,7 +176,7 @@ public final class HeadAntiEntropy {
                 continue;
             }
             sightings.remove(key);
-            if (repair(spec, state)) {
+            if (repair(spec, state, lapsed.get(state.branch()))) {
                 repaired++;
             }
         }
@@ -169,9 +184,22 @@ public final class HeadAntiEntropy {
         return repaired;
     }
 
-    private static boolean settled(BranchState state, Instant now) {
-        return state.promoted().isPresent() && !state.needsPromotion()
-                && state.promotion().map(l -> !l.until().isAfter(now)).orElse(true);
+    /**
+     * Whether the branch is promoted with nothing newer waiting and no lease held; a lease of another
+     * counts as not held once its version stayed unchanged for a whole lease on this process's
+     * monotonic clock ({@link LeaseWatch}), and is then named in the repair's claim.
+     */
+    private boolean settled(MirrorSpec spec, BranchState state, Map<BranchId, Optional<BranchState.PromotionLease>> lapsed) {
+        if (state.promoted().isEmpty() || state.needsPromotion()) {
+            return false;
+        }
+        LeaseWatch.Verdict verdict = leases.look(new BranchKey(spec.id(), state.branch()), state.promotion(), owner);
+        if (verdict instanceof LeaseWatch.Held) {
+            lapsed.put(state.branch(), Optional.empty());
+            return false;
+        }
+        lapsed.put(state.branch(), verdict instanceof LeaseWatch.Lapsed l ? Optional.of(l.lease()) : Optional.empty());
+        return true;
     }
 
     /** Every branch head of the mirror repository; the listing ends within a margin, so a hung lakeFS cannot stall the pass. */
@@ -189,18 +217,20 @@ public final class HeadAntiEntropy {
     }
 
     /** Takes the branch, reads its head again and puts back the recorded head if it still differs. */
-    private boolean repair(MirrorSpec spec, BranchState state) {
+    private boolean repair(MirrorSpec spec, BranchState state, Optional<BranchState.PromotionLease> lapsed) {
         MirrorId id = spec.id();
         BranchId branch = state.branch();
         BranchState.Promoted promoted = state.promoted().orElseThrow();
-        Instant now = clock.instant();
-        Instant until = now.plus(leaseDuration);
-        if (!db.claimRepair(id, branch, new BranchState.PromotionLease(promoted.sequence(), owner, until), now)) {
+        // Timed from before the claim is sent, on the monotonic clock (see BranchPromoter).
+        Instant sent = leaseClock.instant();
+        if (!db.claimRepair(id, branch, new BranchState.PromotionLease(promoted.sequence(), owner,
+                clock.instant().plus(leaseDuration)), lapsed)) {
             LOG.trace("anti-entropy: {}/{} changed or is held; checked again next pass", id, branch);
             return false;
         }
+        leases.forget(new BranchKey(id, branch));
         try {
-            LakeFs lakeFs = mirrorLakeFs.bounded(Deadline.at(until.minus(safetyMargin), clock));
+            LakeFs lakeFs = mirrorLakeFs.bounded(Deadline.at(sent.plus(leaseDuration).minus(safetyMargin), leaseClock));
             Optional<CommitId> actual;
             try {
                 actual = Optional.of(lakeFs.getBranch(spec.name(), branch).commitId());
@@ -247,6 +277,7 @@ public final class HeadAntiEntropy {
     private static void putBack(MirrorSpec spec, BranchId branch, Optional<CommitId> recorded, Optional<CommitId> actual,
                                 LakeFs lakeFs) {
         if (recorded.isEmpty()) {
+            FencedMove.clearFences(() -> lakeFs, spec.name(), branch);
             try {
                 lakeFs.deleteBranch(spec.name(), branch, true);
             } catch (NotFoundException e) {
@@ -254,14 +285,7 @@ public final class HeadAntiEntropy {
             }
             return;
         }
-        if (actual.isEmpty()) {
-            try {
-                lakeFs.createBranch(spec.name(), branch, recorded.get().asRef(), true);
-                return;
-            } catch (AlreadyExistsException e) {
-                LOG.trace("{}/{} appeared meanwhile; resetting it instead", spec.name(), branch);
-            }
-        }
-        lakeFs.hardResetBranch(spec.name(), branch, recorded.get().asRef(), true);
+        // Through a fence ref like a promotion: a late write of this repair cannot undo a later promotion.
+        FencedMove.move(() -> lakeFs, spec.name(), branch, recorded.get(), actual.isEmpty());
     }
 }

@@ -135,7 +135,7 @@ class BranchPromoterTest {
         f.sourceCommit(MAIN, "one");
         long sequence = f.validateSourceHead(MAIN);
         f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "other", f.clock.instant()
-                .plusSeconds(30)), f.clock.instant());
+                .plusSeconds(30)), Optional.empty());
 
         assertThat(f.promoter("p").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.BUSY);
         assertThat(f.mirror.branches(MIRROR_REPO)).isEmpty();

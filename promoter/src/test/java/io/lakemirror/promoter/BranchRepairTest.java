@@ -139,7 +139,7 @@ class BranchRepairTest {
         f.db.recordValidated(MIRROR, MAIN, new BranchState.Validated(HUGE, Optional.empty(), f.clock.instant(),
                 f.clock.instant(), 1));
         f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(HUGE, "q", f.clock.instant().plusSeconds(30)),
-                f.clock.instant());
+                Optional.empty());
 
         assertThatThrownBy(() -> repair().repair(f.spec, MAIN)).isInstanceOf(StaleWriteException.class)
                 .hasMessageContaining("run the command again");

@@ -64,9 +64,9 @@ class FencedPromotionTest {
     }
 
     @Test
-    void lateHardReset_shouldBeUndoneByAntiEntropy_whenItLandsAfterTheLeasePassedToASecondPromoter() {
+    void lateExecution_shouldNotMoveTheBranchBack_whenAnAbandonedHardResetLandsAfterANewerPromotion() {
         promoteInitialHead();
-        CommitRecord two = f.sourceCommit(MAIN, "two");
+        f.sourceCommit(MAIN, "two");
         long sequenceTwo = f.validateSourceHead(MAIN);
         RecordingLakeFs slowLakeFs = new RecordingLakeFs(f.mirror, f.clock);
         AtomicReference<Runnable> lateWrite = new AtomicReference<>();
@@ -88,27 +88,48 @@ class FencedPromotionTest {
         assertThat(f.promoter("b").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
         assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(three.id());
 
-        lateWrite.get().run();
-        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).as("the late reset moved the branch back").isEqualTo(two.id());
-        assertThat(f.db.getBranchState(MIRROR, MAIN).orElseThrow().promoted().orElseThrow().head()).contains(three.id());
+        assertThatThrownBy(() -> lateWrite.get().run()).as("its fence ref was deleted by b's move")
+                .isInstanceOf(io.lakemirror.domain.NotFoundException.class);
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).as("the late reset changed nothing").isEqualTo(three.id());
 
         PromoterService service = new PromoterService(DESTINATION, f.db, new InMemoryChangeFeed(f.db), f.manager(),
                 f.promoter("service"), f.antiEntropy("service-anti-entropy", meters),
                 new PromoterService.Settings(Duration.ofHours(1), LEASE, 1, Duration.ofSeconds(1), 100), f.clock, meters);
         try (service) {
             service.reconcile();
-            assertThat(repairs()).as("seen once, within the grace period").isZero();
             f.clock.advance(GRACE);
             service.reconcile();
         }
+        assertThat(repairs()).as("nothing to repair").isZero();
+        assertThat(f.db.getBranchState(MIRROR, MAIN).orElseThrow().promotedSequence()).isEqualTo(sequenceTwo + 1);
+        assertThat(f.mirror.branches(MIRROR_REPO)).as("no fence ref left").containsOnlyKeys(MAIN);
+    }
 
-        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(three.id());
-        assertThat(repairs()).isEqualTo(1);
-        assertThat(repairs("regression")).isEqualTo(1);
-        BranchState state = f.db.getBranchState(MIRROR, MAIN).orElseThrow();
-        assertThat(state.promotion()).as("the repair lease is released").isEmpty();
-        assertThat(state.promotedSequence()).isEqualTo(sequenceTwo + 1);
-        assertThat(antiEntropyPasses()).as("later passes find nothing").isZero();
+    @Test
+    void lateExecution_shouldFailOnADeletedFence_whenAnAbandonedBranchCreationLandsAfterANewerPromotion() {
+        promoteInitialHead();
+        BranchId feature = BranchId.of("feature");
+        f.source.createBranch(SOURCE_REPO, feature, MAIN.asRef(), false);
+        f.validateSourceHead(feature);
+        RecordingLakeFs slowLakeFs = new RecordingLakeFs(f.mirror, f.clock);
+        AtomicReference<Runnable> lateWrite = new AtomicReference<>();
+        // The second creation: the first makes the fence ref, the second the branch from it.
+        slowLakeFs.holdNth("createBranch", 1, write -> {
+            lateWrite.set(write);
+            f.clock.advance(LEASE.plusSeconds(1));
+            return new DeadlineExceededException("createBranch abandoned at its deadline");
+        });
+        assertThatThrownBy(() -> f.promoter("a", slowLakeFs.lakeFs()).promote(MIRROR, feature))
+                .isInstanceOf(DeadlineExceededException.class);
+        f.validateSourceHead(feature, Optional.empty());
+        assertThat(f.promoter("b").promote(MIRROR, feature)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+        f.sourceCommit(MAIN, "two");
+        f.validateSourceHead(MAIN);
+        assertThat(f.promoter("b").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+
+        assertThatThrownBy(() -> lateWrite.get().run()).as("b deleted a's fence ref before the branch")
+                .isInstanceOf(io.lakemirror.domain.NotFoundException.class);
+        assertThat(f.mirror.branches(MIRROR_REPO)).containsOnlyKeys(MAIN);
     }
 
     @Test
@@ -145,10 +166,11 @@ class FencedPromotionTest {
         f.mirror.addCallListener((operation, repository) -> {
             if (operation == LakeFsOperation.CREATE_COMMIT_RECORD && f.db.getBranchState(MIRROR, MAIN).orElseThrow()
                     .promotion().map(l -> l.owner().equals("p")).orElse(false)) {
-                // Into the renewal window; meanwhile a promoter whose clock runs a lease ahead takes the branch.
+                // Into the renewal window; meanwhile q takes the branch by naming p's lease, as if it had
+                // watched it for a whole lease (only a bug or an operator could make that happen this early).
                 f.clock.advance(Duration.ofSeconds(10));
-                Instant skewed = f.clock.instant().plus(LEASE);
-                f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "q", skewed.plus(LEASE)), skewed);
+                f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "q", f.clock.instant()
+                        .plus(LEASE)), f.db.getBranchState(MIRROR, MAIN).orElseThrow().promotion());
             }
         });
 
@@ -157,6 +179,64 @@ class FencedPromotionTest {
         assertThat(f.mirror.branches(MIRROR_REPO)).as("the branch was never moved").isEmpty();
         assertThat(f.db.getBranchState(MIRROR, MAIN).orElseThrow().promotion()).map(BranchState.PromotionLease::owner)
                 .contains("q");
+    }
+
+    @Test
+    void promote_shouldKeepItsLease_whenAPromoterWhoseClockRunsALeaseAheadTriesToTakeIt() {
+        f.sourceCommit(MAIN, "one");
+        f.sourceCommit(MAIN, "two");
+        f.validateSourceHead(MAIN);
+        f.wallOffsets.put("q", LEASE.plusSeconds(20));
+        BranchPromoter q = f.promoter("q");
+        List<BranchPromoter.Outcome> qTried = new java.util.ArrayList<>();
+        f.mirror.addCallListener((operation, repository) -> {
+            if (operation == LakeFsOperation.CREATE_COMMIT_RECORD) {
+                f.clock.advance(Duration.ofSeconds(10));
+                qTried.add(q.promote(MIRROR, MAIN));
+            }
+        });
+
+        assertThat(f.promoter("p").promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+
+        assertThat(qTried).isNotEmpty().containsOnly(BranchPromoter.Outcome.BUSY);
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(f.source.head(SOURCE_REPO, MAIN));
+    }
+
+    @Test
+    void promote_shouldTakeOverAPausedHoldersLease_onlyAfterWatchingItUnchangedForAWholeLease() {
+        f.sourceCommit(MAIN, "one");
+        long sequence = f.validateSourceHead(MAIN);
+        // The holder's wall clock was 20 s ahead: its stored end is 20 s later than the true one.
+        f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "paused", f.clock.instant()
+                .plus(LEASE).plusSeconds(20)), Optional.empty());
+        f.wallOffsets.put("q", Duration.ofSeconds(-20));
+        BranchPromoter q = f.promoter("q");
+
+        assertThat(q.promote(MIRROR, MAIN)).as("first sight").isEqualTo(BranchPromoter.Outcome.BUSY);
+        f.clock.advance(LEASE.minusSeconds(1));
+        assertThat(q.promote(MIRROR, MAIN)).as("watched for less than a lease").isEqualTo(BranchPromoter.Outcome.BUSY);
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(q.promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
+        assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(f.source.head(SOURCE_REPO, MAIN));
+    }
+
+    @Test
+    void promote_shouldWatchAgain_whenTheHolderRenewsMeanwhile() {
+        f.sourceCommit(MAIN, "one");
+        long sequence = f.validateSourceHead(MAIN);
+        f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "slow", f.clock.instant().plus(LEASE)),
+                Optional.empty());
+        BranchPromoter q = f.promoter("q");
+
+        assertThat(q.promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.BUSY);
+        f.clock.advance(LEASE.minusSeconds(5));
+        f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(sequence, "slow", f.clock.instant().plus(LEASE)),
+                Optional.empty());
+        f.clock.advance(Duration.ofSeconds(10));
+
+        assertThat(q.promote(MIRROR, MAIN)).as("the renewal restarted the watch").isEqualTo(BranchPromoter.Outcome.BUSY);
+        f.clock.advance(LEASE);
+        assertThat(q.promote(MIRROR, MAIN)).isEqualTo(BranchPromoter.Outcome.PROMOTED);
     }
 
     @Test
@@ -204,7 +284,7 @@ class FencedPromotionTest {
         assertThat(antiEntropyPasses()).as("the pending promotion sets the head").isZero();
 
         f.db.claimPromotion(MIRROR, MAIN, new BranchState.PromotionLease(pending, "p", f.clock.instant().plus(LEASE)),
-                f.clock.instant());
+                Optional.empty());
         assertThat(antiEntropyPasses()).as("a promoter holds the branch").isZero();
         assertThat(repairs()).isZero();
         assertThat(f.mirror.head(MIRROR_REPO, MAIN)).isEqualTo(one.parents().get(0));

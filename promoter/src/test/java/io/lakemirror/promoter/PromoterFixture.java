@@ -15,9 +15,12 @@ import io.lakemirror.store.MirrorSpec;
 import io.lakemirror.store.MirrorState;
 import io.lakemirror.store.MirrorStatus;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,17 +54,37 @@ final class PromoterFixture {
 
     static final Duration LEASE = Duration.ofSeconds(30);
 
+    /** Per owner, how far its process's wall clock is off the true time (clock skew; none unless set). */
+    final Map<String, Duration> wallOffsets = new HashMap<>();
+    /** Per owner, where its process's monotonic clock starts (an arbitrary origin; the true time unless set). */
+    final Map<String, Duration> monotonicOrigins = new HashMap<>();
+    /** One promoter per owner, as one process keeps one: it remembers the leases it watches. */
+    private final Map<String, BranchPromoter> promoters = new HashMap<>();
+
+    /** The promoter process of {@code owner}; the same one on every call. */
     BranchPromoter promoter(String owner) {
-        return promoter(owner, mirror);
+        return promoters.computeIfAbsent(owner, o -> promoter(o, mirror));
     }
 
-    /** A promoter whose calls to the mirror's lakeFS go through {@code mirrorLakeFs}. */
+    /** A new promoter whose calls to the mirror's lakeFS go through {@code mirrorLakeFs}. */
     BranchPromoter promoter(String owner, io.lakemirror.lakefs.LakeFs mirrorLakeFs) {
-        return new BranchPromoter(DESTINATION, owner, db, refstore, mirrorLakeFs, region -> source, clock, LEASE);
+        return new BranchPromoter(DESTINATION, owner, db, refstore, mirrorLakeFs, region -> source, wallClock(owner),
+                leaseClock(owner), LEASE);
     }
 
     HeadAntiEntropy antiEntropy(String owner, MeterRegistry meters) {
-        return new HeadAntiEntropy(owner, db, refstore, mirror, clock, LEASE, meters);
+        return new HeadAntiEntropy(owner, db, refstore, mirror, wallClock(owner), leaseClock(owner), LEASE,
+                LEASE.dividedBy(2), meters);
+    }
+
+    /** The wall clock of {@code owner}'s process: the true time plus its offset. */
+    Clock wallClock(String owner) {
+        return Clock.offset(clock, wallOffsets.getOrDefault(owner, Duration.ZERO));
+    }
+
+    /** The monotonic clock of {@code owner}'s process: runs at the true rate from its own origin. */
+    Clock leaseClock(String owner) {
+        return Clock.offset(clock, monotonicOrigins.getOrDefault(owner, Duration.ZERO));
     }
 
     /** The mirror repository exists and the mirror is ACTIVE, as the mirrors manager leaves it. */

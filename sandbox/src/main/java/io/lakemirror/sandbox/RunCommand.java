@@ -3,9 +3,12 @@ package io.lakemirror.sandbox;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.launcher.ComponentCommand;
 import io.lakemirror.launcher.RegionProcess;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,6 +39,11 @@ final class RunCommand extends ComponentCommand {
     @Parameters(index = "0", paramLabel = "COMPONENT", description = "sensor, validator, promoter, api or all.")
     Target target;
 
+    @Option(names = "--clock-offset", paramLabel = "DURATION", defaultValue = "PT0S", description = {
+        "Run the components' wall clock this far off the host's (ISO-8601, e.g. PT20S or -PT15S), to try clock"
+            + " skew between processes; leases are timed on the monotonic clock and must not care."})
+    Duration clockOffset;
+
     @Override
     protected Set<RegionProcess.Part> parts() {
         return target.parts;
@@ -43,6 +51,7 @@ final class RunCommand extends ComponentCommand {
 
     @Override
     protected RegionProcess start(ReplicationConfig config) {
-        return RegionProcess.start(config, LocalServices.dynoxideShims(config), LocalServices.seedChangeFeed(), parts());
+        return RegionProcess.start(config, LocalServices.dynoxideShims(config), LocalServices.seedChangeFeed(), parts(),
+                Clock.offset(Clock.systemUTC(), clockOffset));
     }
 }

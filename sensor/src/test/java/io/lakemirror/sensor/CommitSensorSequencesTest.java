@@ -128,7 +128,7 @@ class CommitSensorSequencesTest {
         world.store.recordValidated(MIRROR, MAIN, new io.lakemirror.store.BranchState.Validated(sequence,
                 world.state(MAIN).head(), SensorWorld.T0, SensorWorld.T0, sequence));
         world.store.claimPromotion(MIRROR, MAIN, new io.lakemirror.store.BranchState.PromotionLease(sequence, "p",
-                world.clock.instant().plusSeconds(60)), world.clock.instant());
+                world.clock.instant().plusSeconds(60)), Optional.empty());
         world.store.recordPromoted(MIRROR, MAIN, new io.lakemirror.store.BranchState.Promoted(sequence,
                 world.state(MAIN).head(), world.clock.instant(), sequence), "p");
     }

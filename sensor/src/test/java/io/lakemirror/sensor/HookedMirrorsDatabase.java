@@ -170,8 +170,9 @@ final class HookedMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
-        return delegate.claimPromotion(id, branch, lease, now);
+    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                          java.util.Optional<BranchState.PromotionLease> lapsed) {
+        return delegate.claimPromotion(id, branch, lease, lapsed);
     }
 
     @Override
@@ -185,8 +186,9 @@ final class HookedMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
-        return delegate.claimRepair(id, branch, lease, now);
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                          java.util.Optional<BranchState.PromotionLease> lapsed) {
+        return delegate.claimRepair(id, branch, lease, lapsed);
     }
 
     @Override

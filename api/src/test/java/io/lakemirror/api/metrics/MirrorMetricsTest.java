@@ -85,7 +85,7 @@ class MirrorMetricsTest {
     private void promoted(MirrorId id, BranchId branch, long sequence, long commitsSent) {
         db.recordValidated(id, branch, new BranchState.Validated(sequence, Optional.of(StoreFixtures.commitId((int) sequence)),
                 T0, T0, commitsSent));
-        assertThat(db.claimPromotion(id, branch, new BranchState.PromotionLease(sequence, "promoter", T0.plusSeconds(60)), T0))
+        assertThat(db.claimPromotion(id, branch, new BranchState.PromotionLease(sequence, "promoter", T0.plusSeconds(60)), Optional.empty()))
                 .isTrue();
         db.recordPromoted(id, branch, new BranchState.Promoted(sequence, Optional.of(StoreFixtures.commitId((int) sequence)),
                 T0, commitsSent), "promoter");

@@ -46,9 +46,16 @@ public final class Deadline {
         return !clock.instant().isBefore(at);
     }
 
-    /** The earlier of this deadline and {@code other}. */
+    /**
+     * The earlier of this deadline and {@code other}, judged by the time each has left on its own
+     * clock: the two may be read on different clocks (a lease's deadline is on the monotonic clock).
+     */
     public Deadline earliest(Deadline other) {
-        return other.at.isBefore(at) ? other : this;
+        return other.left().compareTo(left()) < 0 ? other : this;
+    }
+
+    private Duration left() {
+        return Duration.between(clock.instant(), at);
     }
 
     /**

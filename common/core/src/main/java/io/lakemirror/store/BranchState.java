@@ -90,12 +90,35 @@ public record BranchState(MirrorId mirrorId, BranchId branch, Optional<Validated
 
     /**
      * A promoter's exclusive claim on applying {@code sequence}, so that two promoters never move the
-     * same mirror branch at once. It lapses at {@code until}; its holder stops before then.
+     * same mirror branch at once (docs/design/pipeline.md, "Fenced promotions").
+     *
+     * <p>Expiry is not judged on wall clocks, which may differ between hosts: {@code version} is a
+     * random token that changes on every claim and renewal, and another process may take the lease
+     * only after it has seen the same version unchanged for a whole lease duration on its own
+     * monotonic clock (the claim then names the lease it saw, see
+     * {@link PromotedStateWriter#claimPromotion}). The holder stops calling lakeFS a margin before a
+     * lease duration has passed, on its monotonic clock, since it sent the claim.
+     *
+     * @param until   the holder's wall-clock estimate of the lease's end, for people and the status
+     *                API only; no decision about who holds the lease compares it with another clock
+     * @param version changes on every claim and renewal; items written before it existed read as
+     *                {@code owner@until} (see {@link #legacyVersion}), which also changed on each renewal
      */
-    public record PromotionLease(long sequence, String owner, Instant until) {
+    public record PromotionLease(long sequence, String owner, Instant until, String version) {
         public PromotionLease {
             Objects.requireNonNull(owner, "owner");
             Objects.requireNonNull(until, "until");
+            Objects.requireNonNull(version, "version");
+        }
+
+        /** A new claim or renewal, with a fresh random version. */
+        public PromotionLease(long sequence, String owner, Instant until) {
+            this(sequence, owner, until, java.util.UUID.randomUUID().toString());
+        }
+
+        /** The version of a lease stored without one (before versions existed): stable for as long as the item is unchanged. */
+        public static String legacyVersion(String owner, Instant until) {
+            return owner + "@" + until;
         }
     }
 

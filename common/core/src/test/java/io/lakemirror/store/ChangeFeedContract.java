@@ -98,7 +98,7 @@ public abstract class ChangeFeedContract {
 
         db.recordValidated(m1, MAIN, validated(1, 10));
         BranchState validatedState = db.getBranchState(m1, MAIN).orElseThrow();
-        db.claimPromotion(m1, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(m1, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), Optional.empty());
         BranchState claimed = db.getBranchState(m1, MAIN).orElseThrow();
         db.recordPromoted(m1, MAIN, promoted(1, 10), "p");
         BranchState promotedState = db.getBranchState(m1, MAIN).orElseThrow();

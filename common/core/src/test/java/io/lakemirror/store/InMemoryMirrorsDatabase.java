@@ -273,11 +273,13 @@ public final class InMemoryMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                                  Optional<BranchState.PromotionLease> lapsed) {
         BranchState next;
         synchronized (this) {
             BranchState s = current(id, branch);
-            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || !p.until().isAfter(now)).orElse(true);
+            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || lapsed.equals(Optional.of(p)))
+                    .orElse(true);
             if (!free || s.validatedSequence() < lease.sequence() || s.promotedSequence() >= lease.sequence()) {
                 return false;
             }
@@ -308,11 +310,13 @@ public final class InMemoryMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                               Optional<BranchState.PromotionLease> lapsed) {
         BranchState next;
         synchronized (this) {
             BranchState s = current(id, branch);
-            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || !p.until().isAfter(now)).orElse(true);
+            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || lapsed.equals(Optional.of(p)))
+                    .orElse(true);
             if (!free || s.promoted().isEmpty() || s.promotedSequence() != lease.sequence()) {
                 return false;
             }

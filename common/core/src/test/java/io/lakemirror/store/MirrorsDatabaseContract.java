@@ -372,9 +372,9 @@ public abstract class MirrorsDatabaseContract {
         var leaseA = new BranchState.PromotionLease(1, "a", T0.plusSeconds(30));
         var leaseB = new BranchState.PromotionLease(1, "b", T0.plusSeconds(40));
 
-        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "a", T0.plusSeconds(30)), T0)).isFalse();
-        assertThat(db.claimPromotion(id, MAIN, leaseA, T0)).isTrue();
-        assertThat(db.claimPromotion(id, MAIN, leaseB, T0.plusSeconds(10))).isFalse();
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "a", T0.plusSeconds(30)), Optional.empty())).isFalse();
+        assertThat(db.claimPromotion(id, MAIN, leaseA, Optional.empty())).isTrue();
+        assertThat(db.claimPromotion(id, MAIN, leaseB, Optional.empty())).isFalse();
         assertThatThrownBy(() -> db.recordPromoted(id, MAIN, promoted(1, 10), "b")).isInstanceOf(StaleWriteException.class);
 
         db.recordPromoted(id, MAIN, promoted(1, 10), "a");
@@ -383,32 +383,79 @@ public abstract class MirrorsDatabaseContract {
         assertThat(state.promoted()).contains(promoted(1, 10));
         assertThat(state.promotion()).isEmpty();
         assertThat(state.needsPromotion()).isFalse();
-        assertThat(db.claimPromotion(id, MAIN, leaseB, T0.plusSeconds(10))).as("sequence 1 is promoted").isFalse();
+        assertThat(db.claimPromotion(id, MAIN, leaseB, Optional.empty())).as("sequence 1 is promoted").isFalse();
     }
 
     @Test
-    void claimPromotion_shouldPassToAnotherOwner_whenTheLeaseLapsed() {
+    void claimPromotion_shouldPassToAnotherOwner_whenItNamesTheLeaseItWatchedLapse() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), Optional.empty());
+        Optional<BranchState.PromotionLease> watched = db.getBranchState(id, MAIN).orElseThrow().promotion();
 
-        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(90)), T0.plusSeconds(31)))
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(90)), watched))
                 .isTrue();
         assertThatThrownBy(() -> db.recordPromoted(id, MAIN, promoted(1, 10), "a")).isInstanceOf(StaleWriteException.class);
+    }
+
+    @Test
+    void claimPromotion_shouldRefuse_whenTheNamedLeaseWasRenewedMeanwhile() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), Optional.empty());
+        Optional<BranchState.PromotionLease> watched = db.getBranchState(id, MAIN).orElseThrow().promotion();
+        // A renewal at the same end (a holder whose clock stands still) still changes the version.
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), Optional.empty());
+
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(90)), watched))
+                .as("the holder renewed after b started watching").isFalse();
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(90)),
+                Optional.of(new BranchState.PromotionLease(1, "a", T0.plusSeconds(30), "another-version"))))
+                .as("a lease that was never stored").isFalse();
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion()).map(BranchState.PromotionLease::owner)
+                .contains("a");
+    }
+
+    @Test
+    void claimPromotion_shouldRefuse_whenTheNamedLeaseWasTakenByAThirdOwner_whateverTheClocksSay() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1, 10));
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), Optional.empty());
+        Optional<BranchState.PromotionLease> watched = db.getBranchState(id, MAIN).orElseThrow().promotion();
+        // c's clock is 20 s behind: its lease ends before a's did, which a clock comparison would call lapsed.
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "c", T0.plusSeconds(10)), watched))
+                .isTrue();
+
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(90)), watched))
+                .isFalse();
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion()).map(BranchState.PromotionLease::owner)
+                .contains("c");
+    }
+
+    @Test
+    void claimPromotion_shouldKeepTheVersion_acrossReads() {
+        MirrorId id = MirrorId.of("m1");
+        db.recordValidated(id, MAIN, validated(1, 10));
+        var lease = new BranchState.PromotionLease(1, "a", T0.plusSeconds(30));
+        db.claimPromotion(id, MAIN, lease, Optional.empty());
+
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion()).contains(lease);
+        assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion().orElseThrow().version())
+                .isEqualTo(lease.version());
     }
 
     @Test
     void recordPromoterError_shouldReleaseTheLease_andKeepTheError() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), Optional.empty());
 
         db.recordPromoterError(id, MAIN, new BranchState.ErrorInfo("lakeFS answered 503", T0), "a");
 
         BranchState state = db.getBranchState(id, MAIN).orElseThrow();
         assertThat(state.promotion()).isEmpty();
         assertThat(state.promoterError()).map(BranchState.ErrorInfo::message).contains("lakeFS answered 503");
-        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(30)), T0)).isTrue();
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "b", T0.plusSeconds(30)), Optional.empty())).isTrue();
     }
 
     @Test
@@ -416,7 +463,7 @@ public abstract class MirrorsDatabaseContract {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));
         var lease = new BranchState.PromotionLease(1, "b", T0.plusSeconds(30));
-        db.claimPromotion(id, MAIN, lease, T0);
+        db.claimPromotion(id, MAIN, lease, Optional.empty());
 
         db.recordPromoterError(id, MAIN, new BranchState.ErrorInfo("late failure of a", T0), "a");
 
@@ -429,9 +476,9 @@ public abstract class MirrorsDatabaseContract {
     void claimPromotion_shouldRenew_forTheOwnerHoldingTheLease() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(30)), Optional.empty());
 
-        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(60)), T0.plusSeconds(20)))
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "a", T0.plusSeconds(60)), Optional.empty()))
                 .isTrue();
         assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion())
                 .map(BranchState.PromotionLease::until).contains(T0.plusSeconds(60));
@@ -441,13 +488,13 @@ public abstract class MirrorsDatabaseContract {
     void claimRepair_shouldExcludePromoters_untilReleased() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), Optional.empty());
         db.recordPromoted(id, MAIN, promoted(1, 10), "p");
         var repair = new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(30));
 
-        assertThat(db.claimRepair(id, MAIN, repair, T0)).isTrue();
+        assertThat(db.claimRepair(id, MAIN, repair, Optional.empty())).isTrue();
         db.recordValidated(id, MAIN, validated(2, 20));
-        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), T0.plusSeconds(1)))
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), Optional.empty()))
                 .as("the repair holds the branch").isFalse();
         db.releasePromotion(id, MAIN, "someone-else");
         assertThat(db.getBranchState(id, MAIN).orElseThrow().promotion()).contains(repair);
@@ -458,7 +505,7 @@ public abstract class MirrorsDatabaseContract {
         assertThat(state.promotion()).isEmpty();
         assertThat(state.promoted()).contains(promoted(1, 10));
         assertThat(state.validatedSequence()).isEqualTo(2);
-        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), T0.plusSeconds(1)))
+        assertThat(db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), Optional.empty()))
                 .isTrue();
     }
 
@@ -466,25 +513,27 @@ public abstract class MirrorsDatabaseContract {
     void claimRepair_shouldRefuse_awayFromThePromotedSequence_orWhileAnotherHoldsTheLease() {
         MirrorId id = MirrorId.of("m1");
         var repair = new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(30));
-        assertThat(db.claimRepair(id, MAIN, repair, T0)).as("nothing promoted").isFalse();
+        assertThat(db.claimRepair(id, MAIN, repair, Optional.empty())).as("nothing promoted").isFalse();
         db.recordValidated(id, MAIN, validated(1, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), Optional.empty());
         db.recordPromoted(id, MAIN, promoted(1, 10), "p");
         db.recordValidated(id, MAIN, validated(2, 20));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(2, "p", T0.plusSeconds(30)), Optional.empty());
 
-        assertThat(db.claimRepair(id, MAIN, repair, T0.plusSeconds(10))).as("a promoter holds it").isFalse();
+        assertThat(db.claimRepair(id, MAIN, repair, Optional.empty())).as("a promoter holds it").isFalse();
         assertThat(db.claimRepair(id, MAIN, new BranchState.PromotionLease(2, "anti-entropy", T0.plusSeconds(60)),
-                T0.plusSeconds(31))).as("sequence 2 is not promoted").isFalse();
+                Optional.empty())).as("sequence 2 is not promoted").isFalse();
         assertThat(db.claimRepair(id, MAIN, new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(60)),
-                T0.plusSeconds(31))).as("the promoter's lease lapsed").isTrue();
+                Optional.empty())).as("the promoter's lease is not named as lapsed").isFalse();
+        assertThat(db.claimRepair(id, MAIN, new BranchState.PromotionLease(1, "anti-entropy", T0.plusSeconds(60)),
+                db.getBranchState(id, MAIN).orElseThrow().promotion())).as("the promoter's lease lapsed").isTrue();
     }
 
     @Test
     void resetBranchState_shouldReplaceBothWritersAttributes_whenTheSequencesAreAsRead() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1_000_000_000_000L, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1_000_000_000_000L, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1_000_000_000_000L, "p", T0.plusSeconds(30)), Optional.empty());
         db.recordPromoted(id, MAIN, promoted(1_000_000_000_000L, 10), "p");
         db.recordValidatorError(id, MAIN, new BranchState.ErrorInfo("stale sequence 7", T0));
         BranchState read = db.getBranchState(id, MAIN).orElseThrow();
@@ -504,7 +553,7 @@ public abstract class MirrorsDatabaseContract {
     void resetBranchState_shouldRefuse_whileALeaseIsHeld_andClearAnExpiredOne() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(5, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(5, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(5, "p", T0.plusSeconds(30)), Optional.empty());
         BranchState read = db.getBranchState(id, MAIN).orElseThrow();
         BranchState cleared = new BranchState(id, MAIN, read.validated(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
@@ -520,7 +569,7 @@ public abstract class MirrorsDatabaseContract {
     void branchWrites_shouldNotClobberEachOther_acrossValidatorAndPromoter() {
         MirrorId id = MirrorId.of("m1");
         db.recordValidated(id, MAIN, validated(1, 10));
-        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), T0);
+        db.claimPromotion(id, MAIN, new BranchState.PromotionLease(1, "p", T0.plusSeconds(30)), Optional.empty());
         db.recordValidated(id, MAIN, validated(2, 20));
         db.recordPromoted(id, MAIN, promoted(1, 10), "p");
 

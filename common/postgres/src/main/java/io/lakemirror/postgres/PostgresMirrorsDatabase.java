@@ -625,10 +625,13 @@ public final class PostgresMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                          Optional<BranchState.PromotionLease> lapsed) {
         String call = "claimPromotion(" + id + "/" + branch + ", sequence " + lease.sequence() + ", owner " + lease.owner() + ")";
         return updateBranch(call, id, branch, s -> {
-            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || !p.until().isAfter(now)).orElse(true);
+            // No clock decides: only the claimant's own lease or exactly the one it watched lapse ("Fenced promotions").
+            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || lapsed.equals(Optional.of(p)))
+                    .orElse(true);
             if (!free || s.validatedSequence() < lease.sequence() || s.promotedSequence() >= lease.sequence()) {
                 LOG.trace("Promotion of {}/{} sequence {} not claimed by {} (validated {}, promoted {}, lease {})", id, branch,
                         lease.sequence(), lease.owner(), s.validatedSequence(), s.promotedSequence(),
@@ -662,10 +665,13 @@ public final class PostgresMirrorsDatabase implements MirrorsDatabase {
     // they were added to it (PromotedStateWriter, BranchRepairWriter).
 
     /** See {@code PromotedStateWriter#claimRepair}: a lease on the promoted sequence, for the anti-entropy pass. */
-    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                          Optional<BranchState.PromotionLease> lapsed) {
         String call = "claimRepair(" + id + "/" + branch + ", sequence " + lease.sequence() + ", owner " + lease.owner() + ")";
         return updateBranch(call, id, branch, s -> {
-            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || !p.until().isAfter(now)).orElse(true);
+            // No clock decides: only the claimant's own lease or exactly the one it watched lapse ("Fenced promotions").
+            boolean free = s.promotion().map(p -> p.owner().equals(lease.owner()) || lapsed.equals(Optional.of(p)))
+                    .orElse(true);
             if (!free || s.promoted().isEmpty() || s.promotedSequence() != lease.sequence()) {
                 return null;
             }

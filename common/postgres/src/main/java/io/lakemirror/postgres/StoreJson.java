@@ -234,6 +234,7 @@ final class StoreJson {
             o.put("sequence", l.sequence());
             o.put("owner", l.owner());
             o.put("until", l.until().toString());
+            o.put("version", l.version());
         });
         s.promoterError().ifPresent(e -> error(n.putObject("promoter_error"), e));
         return n;
@@ -272,7 +273,8 @@ final class StoreJson {
                 object(n, "promoted").map(o -> new BranchState.Promoted(number(o, "sequence"),
                         optionalText(o, "head").map(CommitId::of), instant(o, "promoted_at"), number(o, "commits_sent"))),
                 object(n, "promotion").map(o -> new BranchState.PromotionLease(number(o, "sequence"), text(o, "owner"),
-                        instant(o, "until"))),
+                        instant(o, "until"), optionalText(o, "version")
+                        .orElseGet(() -> BranchState.PromotionLease.legacyVersion(text(o, "owner"), instant(o, "until"))))),
                 object(n, "promoter_error").map(StoreJson::error));
     }
 

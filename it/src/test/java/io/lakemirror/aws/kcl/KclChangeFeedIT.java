@@ -161,7 +161,7 @@ class KclChangeFeedIT {
             db.recordSentCommits(m1, List.of(commitId(10)));
             stores.refstore().putCommits(m1, List.of(commit(10)));
             db.recordValidated(m1, MAIN, validated(1, 10));
-            db.claimPromotion(m1, MAIN, new BranchState.PromotionLease(1, "promoter-a", T0.plusSeconds(30)), T0);
+            db.claimPromotion(m1, MAIN, new BranchState.PromotionLease(1, "promoter-a", T0.plusSeconds(30)), Optional.empty());
             db.recordPromoted(m1, MAIN, promoted(1, 10), "promoter-a");
             db.deleteMirror(m1);
 

@@ -272,7 +272,9 @@ public final class Auditor implements AutoCloseable {
     }
 
     private static Map<BranchId, CommitId> heads(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo) {
+        // The promoter's fence refs are its own short-lived refs, not mirrored branches (pipeline.md, "Fenced promotions").
         return Page.all(after -> lakeFs.listBranches(repo, PageRequest.largest().after(after), true))
+                .filter(b -> !io.lakemirror.lakefs.FenceRefs.isFence(b.id()))
                 .collect(Collectors.toMap(Branch::id, Branch::commitId, (a, b) -> a, java.util.TreeMap::new));
     }
 

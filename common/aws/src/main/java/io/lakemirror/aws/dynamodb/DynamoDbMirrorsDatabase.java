@@ -514,13 +514,14 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+    public boolean claimPromotion(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                                  Optional<BranchState.PromotionLease> lapsed) {
         String call = "claimPromotion(" + id + "/" + branch + ", sequence " + lease.sequence() + ", owner " + lease.owner() + ")";
+        Map<String, AttributeValue> values = new HashMap<>(Map.of("promotion", ItemCodec.lease(lease),
+                "seq", n(lease.sequence()), "owner", s(lease.owner())));
         Outcome outcome = updateBranch(call, id, branch, "#promotion = :promotion", null,
                 "#validated.#sequence >= :seq AND (attribute_not_exists(#promoted) OR #promoted.#sequence < :seq)"
-                        + " AND (attribute_not_exists(#promotion) OR #promotion.#owner = :owner OR #promotion.#until <= :now)",
-                Map.of("promotion", ItemCodec.lease(lease), "seq", n(lease.sequence()), "owner", s(lease.owner()),
-                        "now", instant(now)));
+                        + " AND (" + leaseFree(lapsed, values) + ")", values);
         if (!outcome.written() && !outcome.current().isEmpty()) {
             BranchState current = codec.decodeBranchState(outcome.current());
             LOG.trace("Promotion of {}/{} sequence {} not claimed by {} (validated {}, promoted {}, lease {})", id, branch,
@@ -568,13 +569,13 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
-    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease, Instant now) {
+    public boolean claimRepair(MirrorId id, BranchId branch, BranchState.PromotionLease lease,
+                               Optional<BranchState.PromotionLease> lapsed) {
         String call = "claimRepair(" + id + "/" + branch + ", sequence " + lease.sequence() + ", owner " + lease.owner() + ")";
+        Map<String, AttributeValue> values = new HashMap<>(Map.of("promotion", ItemCodec.lease(lease),
+                "seq", n(lease.sequence()), "owner", s(lease.owner())));
         Outcome outcome = updateBranch(call, id, branch, "#promotion = :promotion", null,
-                "#promoted.#sequence = :seq"
-                        + " AND (attribute_not_exists(#promotion) OR #promotion.#owner = :owner OR #promotion.#until <= :now)",
-                Map.of("promotion", ItemCodec.lease(lease), "seq", n(lease.sequence()), "owner", s(lease.owner()),
-                        "now", instant(now)));
+                "#promoted.#sequence = :seq AND (" + leaseFree(lapsed, values) + ")", values);
         if (!outcome.written() && !outcome.current().isEmpty()) {
             BranchState current = codec.decodeBranchState(outcome.current());
             LOG.trace("Repair of {}/{} at sequence {} not claimed by {} (promoted {}, lease {})", id, branch,
@@ -582,6 +583,24 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
                     current.promotion().map(p -> p.owner() + " until " + p.until()).orElse("free"));
         }
         return outcome.written();
+    }
+
+    /**
+     * The condition under which a claim may write the branch's lease: none, the claimant's own, or
+     * exactly the lapsed one the claimant watched (same owner and end; same version, or none stored
+     * by an older lakemirror). No clock is compared (docs/design/pipeline.md, "Fenced promotions").
+     */
+    private static String leaseFree(Optional<BranchState.PromotionLease> lapsed, Map<String, AttributeValue> values) {
+        String free = "attribute_not_exists(#promotion) OR #promotion.#owner = :owner";
+        if (lapsed.isEmpty()) {
+            return free;
+        }
+        BranchState.PromotionLease seen = lapsed.get();
+        values.put("lapsed_owner", s(seen.owner()));
+        values.put("lapsed_until", instant(seen.until()));
+        values.put("lapsed_version", s(seen.version()));
+        return free + " OR (#promotion.#owner = :lapsed_owner AND #promotion.#until = :lapsed_until"
+                + " AND (#promotion.#version = :lapsed_version OR attribute_not_exists(#promotion.#version)))";
     }
 
     @Override

@@ -88,6 +88,8 @@ public final class ItemCodec {
     static final String PROMOTION = "promotion";
     static final String OWNER = "owner";
     static final String UNTIL = "until";
+    /** A promotion lease's random version (added without a schema bump: a lease without one reads as owner@until). */
+    static final String VERSION = "version";
     static final String PROMOTER_ERROR = "promoter_error";
     static final String AT = "at";
     static final String COMMIT = "commit";
@@ -326,7 +328,8 @@ public final class ItemCodec {
                 r.optionalMap(PROMOTED, p -> p.decode(PROMOTED, () -> new BranchState.Promoted(p.number(SEQUENCE),
                         p.optionalString(HEAD).map(CommitId::of), p.instant(PROMOTED_AT), p.number(COMMITS_SENT)))),
                 r.optionalMap(PROMOTION, l -> l.decode(PROMOTION, () -> new BranchState.PromotionLease(l.number(SEQUENCE),
-                        l.string(OWNER), l.instant(UNTIL)))),
+                        l.string(OWNER), l.instant(UNTIL), l.optionalString(VERSION)
+                        .orElseGet(() -> BranchState.PromotionLease.legacyVersion(l.string(OWNER), l.instant(UNTIL)))))),
                 r.optionalMap(PROMOTER_ERROR, ItemCodec::decodeError)));
     }
 
@@ -360,7 +363,8 @@ public final class ItemCodec {
     }
 
     static AttributeValue lease(BranchState.PromotionLease l) {
-        return AttributeValue.fromM(Map.of(SEQUENCE, n(l.sequence()), OWNER, s(l.owner()), UNTIL, instant(l.until())));
+        return AttributeValue.fromM(Map.of(SEQUENCE, n(l.sequence()), OWNER, s(l.owner()), UNTIL, instant(l.until()),
+                VERSION, s(l.version())));
     }
 
     static AttributeValue error(BranchState.ErrorInfo e) {

@@ -146,6 +146,23 @@ class ItemCodecTest {
     }
 
     @Test
+    void decodeBranchState_shouldGiveALeaseWithoutVersionAStableOne_whenAnOlderLakemirrorWroteIt() {
+        var lease = new BranchState.PromotionLease(3, "promoter-1", T0.plusSeconds(30));
+        Map<String, AttributeValue> item = new HashMap<>(CODEC.encodeBranchState(new BranchState(M1, MAIN,
+                Optional.of(validated(3, 30)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(lease),
+                Optional.empty())));
+        Map<String, AttributeValue> older = new HashMap<>(item.get(ItemCodec.PROMOTION).m());
+        older.remove(ItemCodec.VERSION);
+        item.put(ItemCodec.PROMOTION, AttributeValue.fromM(older));
+
+        BranchState.PromotionLease decoded = CODEC.decodeBranchState(item).promotion().orElseThrow();
+
+        assertThat(decoded.version()).isEqualTo(BranchState.PromotionLease.legacyVersion("promoter-1", T0.plusSeconds(30)))
+                .isEqualTo(CODEC.decodeBranchState(item).promotion().orElseThrow().version());
+        assertThat(decoded.owner()).isEqualTo("promoter-1");
+    }
+
+    @Test
     void decode_shouldRefuseAnItemOfAnotherType() {
         Map<String, AttributeValue> status = CODEC.encodeStatus(new MirrorStatus(M1, MirrorState.ACTIVE, "", T0));
 
