@@ -160,18 +160,65 @@ public final class Auditor implements AutoCloseable {
         }
     }
 
-    /** One round over every mirror; public so tests without a background thread can drive it. */
+    /**
+     * One round over every mirror; public so tests without a background thread can drive it. A mirror
+     * whose round fails (a fault on its lakeFS) does not keep the others from theirs; the first failure
+     * is thrown at the end, and the round does not count as complete.
+     */
     public void auditOnce() {
         boolean recheck = Instant.now().isAfter(lastFileRecheck.plus(recheckFiles));
+        RuntimeException failed = null;
         for (MirrorAudit audit : mirrors.values()) {
-            synchronized (audit) {
-                audit.round(recheck);
+            try {
+                synchronized (audit) {
+                    audit.round(recheck);
+                }
+                audit.rounds.incrementAndGet();
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                }
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
         if (recheck) {
             lastFileRecheck = Instant.now();
         }
         rounds.incrementAndGet();
+    }
+
+    /** Per mirror, how many of its audit rounds ran to the end (a round fails while a fault hits its lakeFS). */
+    public Map<String, Long> roundsByMirror() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        mirrors.forEach((name, audit) -> out.put(name, audit.rounds.get()));
+        return out;
+    }
+
+    /**
+     * I7, after the heal: the mirrors database agrees with lakeFS. {@code promoted} is, per branch the
+     * database knows for {@code mirrorName}, the head the promoter recorded as promoted (empty: the
+     * branch was deleted); every such head must be the mirror branch's real head in lakeFS (a deleted
+     * one must be gone), and every mirror branch must have a promoted head. Reports each disagreement as
+     * an I7 violation and returns them.
+     */
+    public List<String> checkPromotedHeads(String mirrorName, Map<BranchId, Optional<CommitId>> promoted) {
+        AuditedMirror m = mirrors.get(mirrorName).mirror;
+        Map<BranchId, CommitId> real = heads(m.mirrorLakeFs(), m.mirror());
+        List<String> out = new ArrayList<>();
+        promoted.forEach((branch, head) -> {
+            Optional<CommitId> actual = Optional.ofNullable(real.get(branch));
+            if (!actual.equals(head)) {
+                out.add("branch " + branch + ": the mirrors database says "
+                        + head.map(h -> "promoted head " + h).orElse("deleted") + ", but lakeFS has "
+                        + actual.map(h -> "head " + h).orElse("no such branch"));
+            }
+        });
+        real.keySet().stream().filter(b -> !promoted.containsKey(b)).forEach(b -> out.add("branch " + b
+                + ": lakeFS has head " + real.get(b) + ", but the mirrors database has no promoted head for it"));
+        out.forEach(d -> report("I7", mirrorName, "*", d));
+        return out;
     }
 
     /**
@@ -340,6 +387,8 @@ public final class Auditor implements AutoCloseable {
         final Set<String> presentKeys = new HashSet<>();
         /** Range keys of each metarange read so far: a metarange's content never changes under its ID. */
         final Map<MetaRangeId, List<String>> rangeKeys = new HashMap<>();
+        /** Rounds of this mirror that ran to the end. */
+        final AtomicLong rounds = new AtomicLong();
 
         MirrorAudit(AuditedMirror mirror) {
             this.mirror = mirror;

@@ -51,6 +51,10 @@ final class FaultHarness implements AutoCloseable {
     static final String A = "us-east-1";
     static final String B = "eu-west-1";
     static final String C = "ap-southeast-2";
+    /** The source whose data objects are replicated; its mirror is audited strictly after the heal. */
+    private static final String STRICT_SOURCE = "south";
+    /** How long the strict audit may wait for data objects still in flight after the heal. */
+    private static final Duration STRICT_AUDIT_TIMEOUT = Duration.ofSeconds(90);
     /** Source repository → its region and the regions it is mirrored into. */
     private static final Map<String, List<String>> TOPOLOGY = topology();
 
@@ -67,7 +71,7 @@ final class FaultHarness implements AutoCloseable {
     record Report(long seed, Map<FaultSchedule.Kind, Integer> faults, int totalFaults, int commits, List<String> workloads,
                   boolean converged, Duration convergedAfter, List<Violation> violations, String differences,
                   long auditRounds, int kills, SqsFaultProxy.Stats sqs, HttpFaultProxy.Stats s3,
-                  Map<String, HttpFaultProxy.Stats> lakeFs, Duration wall, Path logs) {
+                  Map<String, HttpFaultProxy.Stats> lakeFs, Duration wall, Path logs, AfterHeal checks) {
         String describe() {
             return "fault-injection run, seed " + seed + " (replay: -Dlakemirror.faults.seed=" + seed + ")\n"
                     + "  wall time " + wall.toSeconds() + " s; logs in " + logs.toAbsolutePath() + "\n"
@@ -81,7 +85,32 @@ final class FaultHarness implements AutoCloseable {
                     + "  audit rounds: " + auditRounds + ", violations: " + violations.size()
                     + violations.stream().map(v -> "\n    " + v).collect(Collectors.joining()) + "\n"
                     + "  converged: " + converged + (converged ? " " + convergedAfter.toSeconds() + " s after the heal"
-                    : " (" + differences + ")");
+                    : " (" + differences + ")") + "\n"
+                    + checks.describe();
+        }
+    }
+
+    /**
+     * What the run checked besides the auditor's invariants: complete audit rounds per mirror during the
+     * fault phase, I7 after the heal (the mirrors database's promoted heads are lakeFS's), where the forged
+     * and tampered messages ended, the strict audit of the mirror whose data objects are replicated, and
+     * what the route partitions and the corruption hit.
+     */
+    record AfterHeal(Map<String, Long> auditRounds, List<String> promotedDisagreements, QueueFaults.Outcome queue,
+                     String strictMirror, boolean strictClean, String strictReport, Map<String, Long> routesCut,
+                     long s3Corrupted) {
+        long fewestAuditRounds() {
+            return auditRounds.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        }
+
+        String describe() {
+            return "  complete audit rounds per mirror during the fault phase: " + auditRounds + "\n"
+                    + "  I7 (mirrors database's promoted heads = lakeFS heads after the heal): "
+                    + (promotedDisagreements.isEmpty() ? "agree" : promotedDisagreements) + "\n"
+                    + "  queue faults: " + queue.describe() + "\n"
+                    + "  strict audit of " + strictMirror + " (data objects replicated): "
+                    + (strictClean ? "clean" : "NOT clean") + ", " + strictReport + "\n"
+                    + "  requests reset by cut routes: " + routesCut + "; S3 answers served corrupted: " + s3Corrupted;
         }
     }
 
@@ -100,6 +129,11 @@ final class FaultHarness implements AutoCloseable {
     private LakeFsUser[] users;
     private final Map<String, SdkLakeFs> lakeFs = new LinkedHashMap<>();
     private final Map<String, HttpFaultProxy> lakeFsProxies = new LinkedHashMap<>();
+    private RoutePartitions routes;
+    private QueueFaults queueFaults;
+    private final List<QueueFaults.Mirror> mirrors = new ArrayList<>();
+    /** Per region, the service's backends as that region's configuration reaches them (read-only use). */
+    private final Map<String, io.lakemirror.launcher.Backends> backends = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FaultHarness(FaultRunSettings settings) {
         this.settings = settings;
@@ -141,7 +175,9 @@ final class FaultHarness implements AutoCloseable {
                 // Only metadata: the (non-strict) validator and the auditor look at nothing else, and the
                 // simulator lists its source prefixes on every poll, so data objects would only cost S3Mock CPU
                 // that grows with every commit.
-                .replicatedPrefixes(TOPOLOGY.keySet().stream().map(repo -> repo + "/_lakefs/").toArray(String[]::new))
+                // except for STRICT_SOURCE, whose data objects are replicated too, for the strict audit after the heal.
+                .replicatedPrefixes(TOPOLOGY.keySet().stream()
+                        .map(repo -> repo.equals(STRICT_SOURCE) ? repo + "/" : repo + "/_lakefs/").toArray(String[]::new))
                 .replicationPollInterval(Duration.ofMillis(500))
                 .postgres(postgres)
                 .start();
@@ -159,6 +195,15 @@ final class FaultHarness implements AutoCloseable {
             lakeFsProxies.put(site.region().value(), proxy);
             lakeFsRoutes.put(stripSlash(site.lakeFsEndpoint().toString()), stripSlash(proxy.endpoint().toString()));
         }
+        // Validators reach the other regions' lakeFS, and sensors SQS, each on a route of their own, to cut (PARTITION_*).
+        Map<String, java.net.URI> lakeFsViaProxy = new LinkedHashMap<>();
+        Map<String, String> queueNames = new LinkedHashMap<>();
+        for (World.Site site : world.sites()) {
+            lakeFsViaProxy.put(site.region().value(), lakeFsProxies.get(site.region().value()).endpoint());
+            queueNames.put(site.region().value(), site.commitsQueue().name());
+        }
+        routes = new RoutePartitions(lakeFsViaProxy, sqsProxy.endpoint(), queueNames, settings.seed());
+        closeables.add(routes);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("blockstore.s3.endpoint", s3Proxy.endpoint().toString());
         config.put("queue.sqs.endpoint", sqsProxy.endpoint().toString());
@@ -172,7 +217,7 @@ final class FaultHarness implements AutoCloseable {
         fleet = new ServiceFleet(world, logs, Map.of(
                 B, Map.of(ComponentProcess.Kind.PROMOTER, 1),
                 A, Map.of(ComponentProcess.Kind.VALIDATOR, 1)), config,
-                endpoint -> lakeFsRoutes.getOrDefault(stripSlash(endpoint), endpoint));
+                endpoint -> lakeFsRoutes.getOrDefault(stripSlash(endpoint), endpoint), this::ownRoutes);
         closeables.add(fleet);
         long started = System.nanoTime();
         fleet.startAll();
@@ -198,7 +243,10 @@ final class FaultHarness implements AutoCloseable {
                 String name = repo + "-" + destination.substring(0, destination.indexOf('-'))
                         + destination.substring(destination.lastIndexOf('-') + 1);
                 String namespace = world.site(destination).storageNamespace(repo);
-                created.put(createMirror(sourceRegion, repo, name, destination, namespace), sourceRegion + "/" + repo + "/" + name);
+                String id = createMirror(sourceRegion, repo, name, destination, namespace);
+                created.put(id, sourceRegion + "/" + repo + "/" + name);
+                mirrors.add(new QueueFaults.Mirror(io.lakemirror.domain.MirrorId.of(id), name, RepositoryId.of(repo),
+                        sourceRegion, destination));
                 audited.add(new AuditedMirror(name, lakeFs.get(sourceRegion), RepositoryId.of(repo),
                         lakeFs.get(destination), RepositoryId.of(name), StorageNamespace.of(namespace)));
             }
@@ -218,6 +266,32 @@ final class FaultHarness implements AutoCloseable {
             BranchId main = BranchId.of("main");
             auditor.witnessSource(repo, main, Optional.of(user(source.getValue().get(0)).head(repo, main)));
         }
+    }
+
+    /** The validators' and sensors' configurations point at their own routes (see {@link RoutePartitions}). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> ownRoutes(String region, ComponentProcess.Kind kind, Map<String, Object> values) {
+        if (kind == ComponentProcess.Kind.VALIDATOR) {
+            Map<String, Object> destinations = new LinkedHashMap<>();
+            ((Map<String, Object>) values.get("dst_endpoints")).keySet()
+                    .forEach(other -> destinations.put(other, routes.validatorRoute(region, other).toString()));
+            values.put("dst_endpoints", destinations);
+        } else if (kind == ComponentProcess.Kind.SENSOR) {
+            values.put("queue.sqs.endpoint", routes.sensorRoute(region).toString());
+        }
+        return values;
+    }
+
+    /** The backends of a region's configuration (straight to the servers, no proxy), opened once. */
+    private io.lakemirror.launcher.Backends backends(String region) {
+        return backends.computeIfAbsent(region, r -> {
+            io.lakemirror.launcher.Backends b = io.lakemirror.launcher.Backends.of(world.config(r),
+                    io.lakemirror.sandbox.LocalServices.dynoxideShims(world.config(r)));
+            synchronized (closeables) {
+                closeables.add(b);
+            }
+            return b;
+        });
     }
 
     private static String stripSlash(String uri) {
@@ -290,6 +364,15 @@ final class FaultHarness implements AutoCloseable {
         }
         injector = new FaultInjector(world, fleet, s3Proxy, sqsProxy, lakeFsProxies, replicationDelays, repositories, workloads);
         closeables.add(injector);
+        Map<String, String> queueUrls = new LinkedHashMap<>();
+        Map<String, String> deadLetterUrls = new LinkedHashMap<>();
+        world.sites().forEach(site -> {
+            queueUrls.put(site.region().value(), site.commitsQueue().url());
+            deadLetterUrls.put(site.region().value(), site.commitsQueue().dlqUrl());
+        });
+        queueFaults = new QueueFaults(world.sqs(), io.lakemirror.domain.OrganizationId.of(world.organizationId()), queueUrls,
+                deadLetterUrls, region -> backends(region).mirrorsDatabase(), lakeFs::get);
+        injector.attach(routes, queueFaults, mirrors);
         injector.globalTable(globalTableDelays);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fault-run-progress");
@@ -313,6 +396,7 @@ final class FaultHarness implements AutoCloseable {
                     .until(() -> Instant.now().isAfter(cap)
                             || Instant.now().isAfter(end) && injector.injectedTotal() >= settings.minFaults()
                             && workloads.stream().mapToInt(SourceWorkload::commits).sum() >= settings.minCommits()
+                            && fewest(auditor.roundsByMirror()) >= settings.minAuditRounds()
                             || workloads.stream().anyMatch(w -> w.failure().isPresent()));
             workloads.forEach(SourceWorkload::stop);
             for (Thread t : threads) {
@@ -324,6 +408,7 @@ final class FaultHarness implements AutoCloseable {
             }));
             LOG.info("fault phase over after {} s: {} faults, {} commits; healing", Duration.between(started,
                     Instant.now()).toSeconds(), injector.injectedTotal(), workloads.stream().mapToInt(SourceWorkload::commits).sum());
+            Map<String, Long> auditRounds = auditor.roundsByMirror();
             injector.healAll();
             Instant healed = Instant.now();
             await("every component process runs again after the heal").atMost(ServiceFleet.readyTimeout())
@@ -332,13 +417,14 @@ final class FaultHarness implements AutoCloseable {
             Duration convergedAfter = Duration.between(healed, Instant.now());
             auditor.settle();
             String differences = converged ? "" : auditor.differences();
+            AfterHeal checks = afterHeal(auditRounds, converged);
             Report report = new Report(settings.seed(), injector.injected(), injector.injectedTotal(),
                     workloads.stream().mapToInt(SourceWorkload::commits).sum(),
                     workloads.stream().map(SourceWorkload::summary).toList(), converged, convergedAfter,
                     auditor.violations(), differences, auditor.rounds(), fleet.kills(), sqsProxy.stats(), s3Proxy.stats(),
                     lakeFsProxies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stats(),
                             (a, b) -> a, java.util.TreeMap::new)),
-                    Duration.between(started, Instant.now()), logs);
+                    Duration.between(started, Instant.now()), logs, checks);
             String text = report.describe();
             LOG.info("\n{}", text);
             System.out.println(text);
@@ -353,6 +439,61 @@ final class FaultHarness implements AutoCloseable {
             workloads.forEach(SourceWorkload::stop);
             progress.shutdownNow();
         }
+    }
+
+    private static long fewest(Map<String, Long> rounds) {
+        return rounds.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    }
+
+    /**
+     * The checks after convergence: I7 on every mirror (only once converged: before, the promoter may still
+     * be moving a branch), the dead-letter queues, and the strict audit.
+     */
+    private AfterHeal afterHeal(Map<String, Long> auditRounds, boolean converged) {
+        List<String> disagreements = new ArrayList<>();
+        if (converged) {
+            for (QueueFaults.Mirror m : mirrors) {
+                Map<BranchId, Optional<io.lakemirror.domain.CommitId>> promoted = new LinkedHashMap<>();
+                backends(m.destination()).mirrorsDatabase().listBranchStates(m.id()).forEach(state ->
+                        state.promoted().ifPresent(p -> promoted.put(state.branch(), p.head())));
+                auditor.checkPromotedHeads(m.name(), promoted).forEach(d -> disagreements.add(m.name() + ": " + d));
+            }
+        }
+        QueueFaults.Outcome queue = queueFaults.deadLetters();
+        QueueFaults.Mirror strict = mirrors.stream().filter(m -> m.source().value().equals(STRICT_SOURCE)).findFirst()
+                .orElseThrow();
+        AtomicReference<io.lakemirror.audit.AuditReport> last = new AtomicReference<>();
+        boolean clean = false;
+        if (converged) {
+            try {
+                // Data objects travel beside the metadata the non-strict validator waits for: they may land after
+                // convergence, so the strict audit is repeated until they are in (a finding of another kind stays).
+                await("the strict audit of " + strict.name() + " is clean").atMost(STRICT_AUDIT_TIMEOUT)
+                        .pollInterval(Duration.ofSeconds(5)).until(() -> {
+                            last.set(strictAudit(strict));
+                            return last.get().outcome() == io.lakemirror.audit.AuditReport.Outcome.CLEAN;
+                        });
+                clean = true;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                LOG.error("strict audit of {} not clean within {}: {}", strict.name(), STRICT_AUDIT_TIMEOUT,
+                        last.get() == null ? "no report" : io.lakemirror.audit.AuditReportText.render(last.get()));
+            }
+        }
+        io.lakemirror.audit.AuditReport report = last.get();
+        String summary = report == null ? "not run (no convergence)" : report.outcome() + ", " + report.counts()
+                + (report.outcome() == io.lakemirror.audit.AuditReport.Outcome.CLEAN ? ""
+                : " findings " + report.findings().stream().limit(5).map(Object::toString).toList());
+        return new AfterHeal(auditRounds, disagreements, queue, strict.name(), clean, summary, routes.stats(),
+                s3Proxy.corrupted());
+    }
+
+    private io.lakemirror.audit.AuditReport strictAudit(QueueFaults.Mirror m) {
+        io.lakemirror.launcher.Backends b = backends(m.destination());
+        io.lakemirror.store.MirrorSpec spec = b.mirrorsDatabase().getMirror(m.id()).orElseThrow().spec();
+        return new io.lakemirror.audit.MirrorAudit(new io.lakemirror.audit.AuditTarget(spec,
+                b.lakeFs(io.lakemirror.domain.Region.of(m.sourceRegion())), b.localLakeFs(), b.blockStore(),
+                Optional.of(b.mirrorsDatabase())), io.lakemirror.audit.AuditOptions.defaults(true),
+                java.time.Clock.systemUTC()).run();
     }
 
     @Override

@@ -30,5 +30,13 @@ class FaultInjectionIT {
         assertThat(report.converged()).as(context).isTrue();
         assertThat(report.totalFaults()).as(context).isGreaterThanOrEqualTo(settings.minFaults());
         assertThat(report.commits()).as(context).isGreaterThanOrEqualTo(settings.minCommits());
+        assertThat(report.checks().fewestAuditRounds()).as("complete audit rounds of the mirror audited least\n" + context)
+                .isGreaterThanOrEqualTo(settings.minAuditRounds());
+        assertThat(report.checks().promotedDisagreements())
+                .as("I7: the mirrors database's promoted heads must be the mirror branches' lakeFS heads after the heal\n"
+                        + context).isEmpty();
+        assertThat(report.checks().queue().missing())
+                .as("forged and tampered messages must end in a dead-letter queue\n" + context).isEmpty();
+        assertThat(report.checks().strictClean()).as("strict audit of the mirror with data objects\n" + context).isTrue();
     }
 }

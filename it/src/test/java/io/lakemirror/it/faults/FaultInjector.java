@@ -54,6 +54,11 @@ final class FaultInjector implements AutoCloseable {
     private final Map<FaultSchedule.Kind, Integer> injected = new EnumMap<>(FaultSchedule.Kind.class);
     private final List<String> journal = new ArrayList<>();
     private volatile boolean healed;
+    /** Routes of one kind of process to one server, to cut (PARTITION_*); set by {@link #attach}. */
+    private RoutePartitions partitions;
+    /** Forged, tampered and expired messages; set by {@link #attach}. */
+    private QueueFaults queueFaults;
+    private List<QueueFaults.Mirror> mirrors = List.of();
     /** Delays of the mirrors table's replication between regions; null without a global table (PostgreSQL). */
     private SwitchableDelays globalTableDelays;
 
@@ -78,6 +83,14 @@ final class FaultInjector implements AutoCloseable {
     /** Gives GLOBAL_TABLE_LAG the delays of the world's global-table replicator; call before {@link #start}. */
     synchronized FaultInjector globalTable(SwitchableDelays delays) {
         this.globalTableDelays = delays;
+        return this;
+    }
+
+    /** Gives the faults that cut routes and act on the queues what they aim at; call before {@link #start}. */
+    synchronized FaultInjector attach(RoutePartitions routes, QueueFaults queues, List<QueueFaults.Mirror> audited) {
+        this.partitions = routes;
+        this.queueFaults = queues;
+        this.mirrors = List.copyOf(audited);
         return this;
     }
 
@@ -288,6 +301,54 @@ final class FaultInjector implements AutoCloseable {
                 });
                 return Optional.of("stopped PostgreSQL (every connection cut), start again in " + f.magnitude().toMillis() + " ms");
             }
+            case PARTITION_VALIDATOR_SOURCE -> {
+                QueueFaults.Mirror m = aimedMirror(f, random);
+                partitions.cutValidator(m.destination(), m.sourceRegion());
+                later(f.duration(), () -> {
+                    if (!healed) {
+                        partitions.healValidator(m.destination(), m.sourceRegion());
+                    }
+                });
+                return Optional.of("validators of " + m.destination() + " cut off the lakeFS of " + m.sourceRegion()
+                        + " (mirror " + m.name() + ")");
+            }
+            case PARTITION_SENSOR_QUEUE -> {
+                QueueFaults.Mirror m = aimedMirror(f, random);
+                partitions.cutSensor(m.sourceRegion(), m.destination());
+                later(f.duration(), () -> {
+                    if (!healed) {
+                        partitions.healSensor(m.sourceRegion(), m.destination());
+                    }
+                });
+                return Optional.of("sensors of " + m.sourceRegion() + " cut off the queue of " + m.destination()
+                        + " (mirror " + m.name() + ")");
+            }
+            case FORGED_MESSAGE -> {
+                return queueFaults.forge(aimedMirror(f, random), random);
+            }
+            case TAMPERED_MESSAGE -> {
+                return queueFaults.tamper(aimedMirror(f, random), random);
+            }
+            case MESSAGE_EXPIRY -> {
+                return queueFaults.expire(aimedMirror(f, random).destination());
+            }
+            case S3_FORBIDDEN -> {
+                // One error switch on the S3 proxy: a newer S3_SLOWDOWN or S3_FORBIDDEN takes it over and heals it.
+                long token = next("s3-slowdown");
+                s3.seed(f.pick()).fail(f.fraction(), HttpFaultProxy.ErrorAnswer.s3AccessDenied());
+                later(f.duration(), () -> healIf("s3-slowdown", token, () -> s3.fail(0, HttpFaultProxy.ErrorAnswer.s3SlowDown())));
+                return Optional.of("S3 answering 403 AccessDenied");
+            }
+            case S3_CORRUPT -> {
+                QueueFaults.Mirror m = aimedMirror(f, random);
+                String bucket = world.site(m.destination()).bucket();
+                // Every metadata file of the mirror namespace: one new metarange a second per mirror is all there is to hit.
+                String prefix = "/" + bucket + "/" + m.source().value() + "/_lakefs/";
+                long token = next("s3-corrupt");
+                s3.corrupt(e -> e.path().startsWith(prefix));
+                later(f.duration(), () -> healIf("s3-corrupt", token, () -> s3.corrupt(e -> false)));
+                return Optional.of("the service reads " + prefix + "* corrupted (mirror " + m.name() + ")");
+            }
             case SOURCE_FORCE_RESET, BRANCH_RECREATE -> {
                 Repository repo = repositories.get((f.index() - 1) % repositories.size());
                 List<SourceWorkload> writers = workloads.stream().filter(w -> w.repository().value().equals(repo.name())).toList();
@@ -297,6 +358,13 @@ final class FaultInjector implements AutoCloseable {
             }
             default -> throw new IllegalStateException("unknown fault " + f.kind());
         }
+    }
+
+    /** One mirror of the repository the fault aims at ({@code index}), chosen by the fault's own random numbers. */
+    private QueueFaults.Mirror aimedMirror(FaultSchedule.Planned f, Random random) {
+        Repository repo = repositories.get((f.index() - 1) % repositories.size());
+        List<QueueFaults.Mirror> of = mirrors.stream().filter(m -> m.source().value().equals(repo.name())).toList();
+        return of.get(random.nextInt(of.size()));
     }
 
     private void restart(ComponentProcess process) {
@@ -337,6 +405,9 @@ final class FaultInjector implements AutoCloseable {
             sqs.reset();
             s3.reset();
             lakeFsProxies.values().forEach(HttpFaultProxy::reset);
+            if (partitions != null) {
+                partitions.healAll();
+            }
             replicationDelays.restore();
             if (globalTableDelays != null) {
                 globalTableDelays.restore();

@@ -12,9 +12,11 @@ import java.util.Optional;
  *   <li>{@code lakemirror.faults.max-duration}: the cap on the fault phase, which goes on past the
  *       duration until the minimum faults and commits are reached (default: the duration plus ten
  *       minutes, so a slow or busy machine runs longer instead of failing);</li>
- *   <li>{@code lakemirror.faults.interval}: the mean time between two faults (default {@code PT1.3S});</li>
+ *   <li>{@code lakemirror.faults.interval}: the mean time between two faults (default {@code PT0.85S});</li>
  *   <li>{@code lakemirror.faults.min-faults} and {@code lakemirror.faults.min-commits}: what the run must
- *       at least have done to count (default 200 and 1000, scaled up with the duration);</li>
+ *       at least have done to count (default 300 and 700, scaled up with the duration);</li>
+ *   <li>{@code lakemirror.faults.min-audit-rounds}: the audit rounds every mirror must have completed by the
+ *       end of the fault phase (default 25, scaled up with the duration);</li>
  *   <li>{@code lakemirror.faults.convergence}: the bound on I4 after the heal (default {@code PT3M});</li>
  *   <li>{@code lakemirror.faults.writers}: concurrent writers per source repository, each on its own
  *       branches (default 3).</li>
@@ -30,15 +32,21 @@ record FaultRunSettings(long seed, Duration duration, Duration maxDuration, Dura
         long seed = property("lakemirror.faults.seed").map(Long::parseLong)
                 .orElseGet(() -> new java.security.SecureRandom().nextLong() & 0xffff_ffffL);
         Duration duration = property("lakemirror.faults.duration").map(Duration::parse).orElse(CI_DURATION);
-        Duration interval = property("lakemirror.faults.interval").map(Duration::parse).orElse(Duration.ofMillis(1300));
+        Duration interval = property("lakemirror.faults.interval").map(Duration::parse).orElse(Duration.ofMillis(850));
         double scale = Math.max(1.0, (double) duration.toMillis() / CI_DURATION.toMillis());
-        int minFaults = property("lakemirror.faults.min-faults").map(Integer::parseInt).orElse((int) (200 * scale));
-        int minCommits = property("lakemirror.faults.min-commits").map(Integer::parseInt).orElse((int) (1000 * scale));
+        int minFaults = property("lakemirror.faults.min-faults").map(Integer::parseInt).orElse((int) (300 * scale));
+        int minCommits = property("lakemirror.faults.min-commits").map(Integer::parseInt).orElse((int) (700 * scale));
         Duration convergence = property("lakemirror.faults.convergence").map(Duration::parse).orElse(Duration.ofMinutes(3));
         int writers = property("lakemirror.faults.writers").map(Integer::parseInt).orElse(3);
         Duration maxDuration = property("lakemirror.faults.max-duration").map(Duration::parse)
                 .orElse(duration.plus(MINIMUMS_GRACE));
         return new FaultRunSettings(seed, duration, maxDuration, interval, minFaults, minCommits, convergence, writers);
+    }
+
+    /** Complete audit rounds every mirror must have had during the fault phase (the phase goes on until it has). */
+    int minAuditRounds() {
+        double scale = Math.max(1.0, (double) duration.toMillis() / CI_DURATION.toMillis());
+        return property("lakemirror.faults.min-audit-rounds").map(Integer::parseInt).orElse((int) (25 * scale));
     }
 
     /**

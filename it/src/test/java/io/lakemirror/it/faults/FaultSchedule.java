@@ -51,6 +51,29 @@ final class FaultSchedule {
         /** The workload of a source repository deletes a branch and at once recreates it elsewhere under the same name. */
         BRANCH_RECREATE(5),
         /**
+         * The validators of a destination region cannot reach the lakeFS of a source region that mirrors into
+         * it (claim checks, provenance lookups): their connections are reset, as in a network partition.
+         */
+        PARTITION_VALIDATOR_SOURCE(5),
+        /** The sensors of a source region cannot reach the queue of a destination region: SQS calls to it are reset. */
+        PARTITION_SENSOR_QUEUE(5),
+        /**
+         * A message the sensor never sent lands in a destination queue: a correctly hashed commit the source never
+         * had, a sequence far above the sensor's, or a head that is not the sensor's (dead-lettered, changes nothing).
+         */
+        FORGED_MESSAGE(5),
+        /** A copy of the sensor's latest message of a branch with one field of its head's record altered. */
+        TAMPERED_MESSAGE(4),
+        /** S3 answers a fraction of the service's calls with 403 AccessDenied. */
+        S3_FORBIDDEN(5),
+        /**
+         * The service reads every metadata file of one mirror namespace corrupted, for {@code duration}; the
+         * objects themselves stay intact.
+         */
+        S3_CORRUPT(4),
+        /** A queued message is deleted as if its retention period passed before anyone handled it. */
+        MESSAGE_EXPIRY(4),
+        /**
          * Replication between the regions' replicas of the mirrors table (a DynamoDB global table: a
          * dynoxide per region) becomes long-tailed (mean {@code magnitude}): another region reads an item
          * late, and concurrent writes of one item meet by last-writer-wins. Skipped on PostgreSQL.
@@ -96,7 +119,7 @@ final class FaultSchedule {
                 s.append(kind == Kind.KILL ? "/" : "->").append(other);
             }
             if (kind == Kind.KILL || kind == Kind.REPLICATION_HOLD || kind == Kind.SOURCE_FORCE_RESET
-                    || kind == Kind.BRANCH_RECREATE) {
+                    || kind == Kind.BRANCH_RECREATE || AIMED.contains(kind)) {
                 s.append(" #").append(index);
             }
             if (fraction > 0) {
@@ -111,6 +134,10 @@ final class FaultSchedule {
             return s.append(" for ").append(duration.toMillis()).append("ms").toString();
         }
     }
+
+    /** Kinds aimed at one repository (its mirrors) by {@code index}, chosen when injected. */
+    private static final java.util.Set<Kind> AIMED = java.util.EnumSet.of(Kind.PARTITION_VALIDATOR_SOURCE,
+            Kind.PARTITION_SENSOR_QUEUE, Kind.FORGED_MESSAGE, Kind.TAMPERED_MESSAGE, Kind.S3_CORRUPT, Kind.MESSAGE_EXPIRY);
 
     private final long seed;
     private final List<Planned> faults;
@@ -250,6 +277,22 @@ final class FaultSchedule {
                 case SOURCE_FORCE_RESET, BRANCH_RECREATE -> {
                     index = 1 + random.nextInt(repositories);
                     duration = Duration.ZERO;
+                }
+                case PARTITION_VALIDATOR_SOURCE, PARTITION_SENSOR_QUEUE -> {
+                    index = 1 + random.nextInt(repositories);
+                    duration = millis(random, 5_000, 30_000);
+                }
+                case FORGED_MESSAGE, TAMPERED_MESSAGE, MESSAGE_EXPIRY -> {
+                    index = 1 + random.nextInt(repositories);
+                    duration = Duration.ZERO;
+                }
+                case S3_FORBIDDEN -> {
+                    fraction = 0.05 + 0.25 * random.nextDouble();
+                    duration = millis(random, 2_000, 10_000);
+                }
+                case S3_CORRUPT -> {
+                    index = 1 + random.nextInt(repositories);
+                    duration = millis(random, 5_000, 20_000);
                 }
                 default -> throw new IllegalStateException("unplanned fault kind " + kind);
             }

@@ -45,9 +45,25 @@ final class ServiceFleet implements AutoCloseable {
     }
 
     /** @param lakeFsEndpoint where the service reaches each lakeFS endpoint of the world (e.g. through a fault proxy) */
-    @SuppressWarnings("unchecked")
     ServiceFleet(World world, Path dir, Map<String, Map<ComponentProcess.Kind, Integer>> extra,
                  Map<String, Object> config, java.util.function.UnaryOperator<String> lakeFsEndpoint) {
+        this(world, dir, extra, config, lakeFsEndpoint, (region, kind, values) -> values);
+    }
+
+    /** Changes the configuration of one kind of process of one region (e.g. its own route to a server, to cut it). */
+    @FunctionalInterface
+    interface ProcessConfig {
+        Map<String, Object> apply(String region, ComponentProcess.Kind kind, Map<String, Object> values);
+    }
+
+    /**
+     * @param perProcess the configuration of each kind of process of each region, from the region's; a kind
+     *                   whose configuration differs gets its own file ({@code <region>-<kind>.yaml})
+     */
+    @SuppressWarnings("unchecked")
+    ServiceFleet(World world, Path dir, Map<String, Map<ComponentProcess.Kind, Integer>> extra,
+                 Map<String, Object> config, java.util.function.UnaryOperator<String> lakeFsEndpoint,
+                 ProcessConfig perProcess) {
         String classpath = launcherClasspath();
         List<String> jvmOptions = List.of();
         try {
@@ -71,9 +87,16 @@ final class ServiceFleet implements AutoCloseable {
                     jvmOptions = ClassDataArchive.prepare(dir, classpath, file);
                 }
                 for (ComponentProcess.Kind kind : ComponentProcess.Kind.values()) {
+                    Path kindFile = file;
+                    Map<String, Object> own = perProcess.apply(region, kind, new LinkedHashMap<>(values));
+                    if (!own.equals(values)) {
+                        kindFile = dir.resolve(region + "-" + kind.command + ".yaml");
+                        Files.writeString(kindFile, "# Configuration of the " + kind.command + " processes of region "
+                                + region + " in a fault-injection run\n" + ConfigPrinter.toYaml(own));
+                    }
                     int count = 1 + extra.getOrDefault(region, Map.of()).getOrDefault(kind, 0);
                     for (int i = 1; i <= count; i++) {
-                        processes.add(new ComponentProcess(region, kind, i, file, dir, classpath, jvmOptions));
+                        processes.add(new ComponentProcess(region, kind, i, kindFile, dir, classpath, jvmOptions));
                     }
                 }
             }

@@ -75,6 +75,13 @@ public final class HttpFaultProxy implements AutoCloseable {
                     + "<RequestId>lakemirror-fault</RequestId></Error>");
         }
 
+        /** S3's answer to a caller its bucket policy or credentials do not allow: 403 AccessDenied. */
+        public static ErrorAnswer s3AccessDenied() {
+            return new ErrorAnswer(403, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"
+                    + "<Code>AccessDenied</Code><Message>Access Denied (injected fault)</Message>"
+                    + "<RequestId>lakemirror-fault</RequestId></Error>");
+        }
+
         /** An internal error of S3. */
         public static ErrorAnswer s3InternalError() {
             return new ErrorAnswer(500, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"
@@ -112,6 +119,10 @@ public final class HttpFaultProxy implements AutoCloseable {
     private double hangFraction;
     private Duration hang = Duration.ZERO;
     private Predicate<Exchange> scope = e -> true;
+    private Predicate<Exchange> cut = e -> false;
+    private Predicate<Exchange> corrupt = e -> false;
+    private final AtomicLong cutOff = new AtomicLong();
+    private final AtomicLong corrupted = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong delayed = new AtomicLong();
@@ -192,6 +203,40 @@ public final class HttpFaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A network partition for the requests matching {@code which} (none: {@code e -> false}): they are
+     * never forwarded and their connection is closed at once, so the client sees a reset connection,
+     * not an HTTP error. Independent of {@link #scope} and of the other faults.
+     */
+    public HttpFaultProxy partition(Predicate<Exchange> which) {
+        synchronized (lock) {
+            cut = Objects.requireNonNull(which, "which");
+        }
+        return this;
+    }
+
+    /**
+     * Serves the successful GET answers to requests matching {@code which} (none: {@code e -> false})
+     * with their bytes altered (same length, so only the content tells): a corrupt object as a client
+     * reads it, while the object in the server stays intact for everyone else.
+     */
+    public HttpFaultProxy corrupt(Predicate<Exchange> which) {
+        synchronized (lock) {
+            corrupt = Objects.requireNonNull(which, "which");
+        }
+        return this;
+    }
+
+    /** Requests cut off by a {@link #partition} so far. */
+    public long partitioned() {
+        return cutOff.get();
+    }
+
+    /** Answers served altered by {@link #corrupt} so far. */
+    public long corrupted() {
+        return corrupted.get();
+    }
+
     /** Restarts the random sequence. */
     public HttpFaultProxy seed(long seed) {
         synchronized (lock) {
@@ -207,6 +252,8 @@ public final class HttpFaultProxy implements AutoCloseable {
             delayFraction = 0;
             hangFraction = 0;
             scope = e -> true;
+            cut = e -> false;
+            corrupt = e -> false;
         }
         return this;
     }
@@ -215,7 +262,7 @@ public final class HttpFaultProxy implements AutoCloseable {
         return new Stats(forwarded.get(), failed.get(), delayed.get(), hung.get());
     }
 
-    private enum Action { FORWARD, FAIL, DELAY, HANG }
+    private enum Action { FORWARD, FAIL, DELAY, HANG, CUT }
 
     private void handle(HttpServerRequest request) {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -226,7 +273,9 @@ public final class HttpFaultProxy implements AutoCloseable {
             long millis = 0;
             ErrorAnswer answer = null;
             synchronized (lock) {
-                if (scope.test(exchange)) {
+                if (cut.test(exchange)) {
+                    action = Action.CUT;
+                } else if (scope.test(exchange)) {
                     if (failFraction > 0 && random.nextDouble() < failFraction) {
                         action = Action.FAIL;
                         answer = failAnswer;
@@ -248,6 +297,10 @@ public final class HttpFaultProxy implements AutoCloseable {
                     } else {
                         request.response().end(answer.body());
                     }
+                }
+                case CUT -> {
+                    cutOff.incrementAndGet();
+                    request.connection().close();
                 }
                 case HANG -> {
                     hung.incrementAndGet();
@@ -298,6 +351,15 @@ public final class HttpFaultProxy implements AutoCloseable {
         }
         HttpClientResponse upstream = answer.response();
         byte[] body = answer.body().getBytes();
+        boolean alter;
+        synchronized (lock) {
+            alter = request.method() == HttpMethod.GET && upstream.statusCode() / 100 == 2 && body.length > 0
+                    && corrupt.test(exchange);
+        }
+        if (alter) {
+            corrupted.incrementAndGet();
+            body = altered(body);
+        }
         if (interceptor != null) {
             try {
                 body = interceptor.onResponse(exchange, upstream.statusCode(), body);
@@ -321,6 +383,18 @@ public final class HttpFaultProxy implements AutoCloseable {
         } else {
             response.end(Buffer.buffer(body));
         }
+    }
+
+    /** The same bytes with a run of them inverted in the middle and at the end (where an SSTable keeps its footer). */
+    private static byte[] altered(byte[] body) {
+        byte[] out = body.clone();
+        for (int i = out.length / 2; i < Math.min(out.length, out.length / 2 + 16); i++) {
+            out[i] ^= (byte) 0x5a;
+        }
+        for (int i = Math.max(0, out.length - 16); i < out.length; i++) {
+            out[i] ^= (byte) 0xa5;
+        }
+        return out;
     }
 
     @Override
