@@ -76,6 +76,21 @@
       el('td', {}, b.source_head ? b.source_head.slice(0, 12) : '-'), files, el('td', {}, note));
   }
 
+  // A source tag waits, like a branch head, for the files of its commit.
+  function tagRow(t) {
+    const missing = t.missing_files || [];
+    const files = el('td', { class: 'missing' });
+    missing.forEach((f, i) => {
+      if (i > 0) files.append(el('br'));
+      files.append(f);
+    });
+    if ((t.missing_count || 0) > missing.length) files.append(el('br'), '… and ' + (t.missing_count - missing.length) + ' more');
+    return el('tr', { 'data-tag': t.id, class: 'waiting' },
+      el('td', {}, 'tag ' + t.id), el('td', {}, 'waiting for files'), el('td', { class: 'num' }, '-'),
+      el('td', { class: 'num' }, '-'), el('td', {}, '-'), el('td', {}, t.commit_id ? t.commit_id.slice(0, 12) : '-'),
+      files, el('td', {}, ''));
+  }
+
   // One polyline per branch: lag (seconds) over the history's window.
   function plot(history) {
     const w = 760, h = 180, left = 48, right = 8, top = 8, bottom = 22;
@@ -122,6 +137,7 @@
     const table = el('table', {}, el('tr', {}, ...['branch', 'state', 'lag', 'behind', 'mirror head', 'source head',
       'missing files', 'note'].map((t) => el('th', {}, t))));
     (m.branches || []).forEach((b) => table.append(branchRow(b)));
+    (m.tags_waiting || []).forEach((t) => table.append(tagRow(t)));
     if (!m.branches || m.branches.length === 0) table.append(el('tr', {}, el('td', { colspan: 8 }, 'no branches yet')));
     card.append(table);
     try {

@@ -67,8 +67,15 @@ public final class MirrorService {
         this.maxPageSize = maxPageSize;
     }
 
-    /** The body of a create request, as received. */
-    public record CreateRequest(String name, String region, String storageNamespace) {
+    /**
+     * The body of a create request, as received.
+     *
+     * @param mirrorTags whether to mirror the source's tags; null (absent) means yes
+     */
+    public record CreateRequest(String name, String region, String storageNamespace, Boolean mirrorTags) {
+        public CreateRequest(String name, String region, String storageNamespace) {
+            this(name, region, storageNamespace, null);
+        }
     }
 
     /** One page of mirrors, with lakeFS's pagination fields. */
@@ -95,7 +102,7 @@ public final class MirrorService {
         MirrorSpec spec = new MirrorSpec(MirrorId.generate(clock.instant()), name, source, region, target, namespace,
                 sourceRepo.defaultBranch(), clock.instant().truncatedTo(ChronoUnit.SECONDS), caller.user().id().value(),
                 Optional.empty(), Optional.of(new MirrorSpec.SourceIdentity(sourceRepo.creationDate(),
-                        sourceRepo.storageNamespace())));
+                        sourceRepo.storageNamespace())), request.mirrorTags() == null || request.mirrorTags());
         db.createMirror(spec);
         LOG.info("{} created mirror {} ({}) in {}", caller, spec.id(), spec.describe(), namespace);
         return MirrorViews.summary(new MirrorRecord(spec, Optional.empty(), Optional.empty()));
@@ -198,6 +205,32 @@ public final class MirrorService {
         db.requestDeletion(mirror.spec().id(), clock.instant());
         LOG.info("{} asked to delete mirror {} ({})", caller, mirror.spec().id(), mirror.spec().describe());
         return MirrorViews.summary(db.getMirror(mirror.spec().id()).orElse(mirror));
+    }
+
+    /**
+     * Switches the mirroring of tags on or off ({@code PATCH}), with the permissions a creation needs
+     * (the caller could delete the mirror and create it again with the other setting). Turned off, the
+     * mirror's existing tags stay; turned on, the destination's next pass mirrors the source's tags.
+     */
+    public MirrorView update(Caller caller, String sourceRepository, String mirrorId, Boolean mirrorTags) {
+        if (mirrorTags == null) {
+            throw new InvalidInputException("field mirror_tags is required: true to mirror the source's tags, false"
+                    + " to stop");
+        }
+        MirrorRecord mirror = find(sourceRepository, mirrorId);
+        MirrorSpec spec = mirror.spec();
+        authorizer.authorize(caller, new Permission.AllOf(List.of(
+                new Permission.Single(Actions.CREATE_REPOSITORY, Arns.repository(spec.name())),
+                new Permission.Single(MIRROR_REPOSITORY, Arns.repository(spec.sourceRepository())),
+                new Permission.Single(Actions.ATTACH_STORAGE_NAMESPACE, Arns.namespace(spec.storageNamespace().value())))));
+        if (spec.isDeleteRequested()) {
+            throw new InvalidInputException("mirror " + spec.id() + " is being deleted; it cannot be changed");
+        }
+        db.setMirrorTags(spec.id(), mirrorTags);
+        LOG.info("{} set mirror_tags of mirror {} ({}) to {}", caller, spec.id(), spec.describe(), mirrorTags);
+        MirrorRecord updated = db.getMirror(spec.id()).orElse(mirror);
+        return MirrorViews.detail(updated, db.listSensorBranchStates(spec.id()), db.listBranchStates(spec.id()),
+                clock.instant());
     }
 
     private MirrorRecord find(String sourceRepository, String mirrorId) {

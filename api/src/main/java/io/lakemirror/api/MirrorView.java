@@ -6,6 +6,7 @@ import io.lakemirror.domain.MirrorId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.store.MirrorStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +18,20 @@ import java.util.Optional;
  * @param statusMessage why, when the status needs explaining
  * @param sourceError   the source sensor's last scan error (for example a vanished source repository)
  * @param branches      per-branch progress; empty in listings
+ * @param mirrorTags    whether the source's tags are mirrored
+ * @param tagsWaiting   source tags waiting for files of their commit in the mirror's bucket (the first
+ *                      {@link MirrorStatus#TAGS_REPORTED}, as the destination's mirrors manager last recorded them)
  */
 public record MirrorView(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
                          Region region, StorageNamespace storageNamespace, String status, String statusMessage,
                          Instant createdAt, String createdBy, Optional<Instant> lastScanAt,
-                         Optional<String> sourceError, List<BranchView> branches) {
+                         Optional<String> sourceError, List<BranchView> branches, boolean mirrorTags,
+                         List<MirrorStatus.TagWaiting> tagsWaiting) {
+
+    public MirrorView {
+        branches = List.copyOf(branches);
+        tagsWaiting = List.copyOf(tagsWaiting);
+    }
 
     /**
      * How far one mirror branch is behind its source, and why.

@@ -133,6 +133,6 @@ public final class MirrorViews {
         return new MirrorView(spec.id(), spec.name(), spec.sourceRepository(), spec.sourceRegion(), spec.destinationRegion(),
                 spec.storageNamespace(), status, message, spec.createdAt(), spec.createdBy(),
                 mirror.source().flatMap(SourceStatus::lastScanAt), mirror.source().flatMap(SourceStatus::lastError),
-                branches);
+                branches, spec.mirrorTags(), mirror.status().map(MirrorStatus::tagsWaiting).orElse(List.of()));
     }
 }

@@ -79,9 +79,11 @@ import org.slf4j.LoggerFactory;
  *       (parents, metarange, committer, message, date, metadata, generation, version).</li>
  * </ul>
  *
- * <p>Tags are audited like heads as soon as the mirror has them: a mirror tag obeys I1, I2 and I5, and one the
- * source lacks is an I6 finding. Once the service mirrors tags, a tag whose deletion or move the service has not
- * applied yet should be excused from the database as branches are ({@link #tagState}).
+ * <p>Tags are audited like heads: a mirror tag obeys I1, I2 and I5, and one the source lacks is an I6 finding. The
+ * service applies a tag's move or deletion on its mirrors manager's next pass and keeps no per-tag state that
+ * could excuse the difference meanwhile ({@link #tagState}), so a tag moved or deleted at the source moments before
+ * the audit is reported; auditing again after a pass tells a lagging tag from a wrong one. A source tag not on the
+ * mirror yet (its commit's files are still on their way, or the mirror does not mirror tags) is a note.
  *
  * <p>Bucket requests run on {@link AuditOptions#parallelism()} threads, branches and tags on half as many; every
  * metadata file and commit is checked once however many refs share it. Instances run once.
@@ -231,7 +233,9 @@ public final class MirrorAudit {
         counted[1] = mirrorTags.size();
         counted[2] = (int) sourceTags.keySet().stream().filter(t -> !mirrorTags.containsKey(t)).count();
         if (counted[2] > 0) {
-            notes.add(counted[2] + " source tag(s) are not on the mirror (the service does not mirror tags yet)");
+            notes.add(counted[2] + " source tag(s) are not on the mirror " + (spec.mirrorTags()
+                    ? "yet (their commits' files are not all in the mirror bucket, or the next pass of the mirrors"
+                    + " manager adds them)" : "(this mirror does not mirror tags: mirror_tags is false)"));
         }
         List<Future<RefReport>> work = new ArrayList<>();
         for (BranchId branch : allBranches.keySet()) {
@@ -342,8 +346,8 @@ public final class MirrorAudit {
     }
 
     /**
-     * I6 and I2 for a mirror tag. Tags are not mirrored yet, so nothing excuses a difference; once they are, a
-     * deletion or move the service has not applied yet should be excused here from its pipeline state.
+     * I6 and I2 for a mirror tag: the source has the tag, at the same commit. Nothing excuses a difference (the tag
+     * pass keeps no per-tag state to tell a move it has not applied yet from a wrong tag); see the class comment.
      */
     private RefReport.State tagState(Ref ref, String tag, CommitId mirrorHead, Optional<CommitId> sourceHead) {
         if (sourceHead.isEmpty()) {
@@ -680,17 +684,17 @@ public final class MirrorAudit {
     }
 
     /**
-     * The tags of {@code repository}, or empty with a note when the caller may not list them: lakeFS's replication
-     * user may lack {@code fs:ListTags}, and its branches, commits and files are still worth auditing. The branches
-     * were listed with the same keys just before, so a 401 here is a missing permission, not bad keys.
+     * The tags of {@code repository}, or empty when the caller may not list them: the audit is then incomplete (tags
+     * are mirrored, so unchecked tags are unchecked invariants), and its branches, commits and files are still
+     * audited. The branches were listed with the same keys just before, so a 401 here is a missing permission.
      */
     private Optional<Map<String, CommitId>> tags(LakeFs lakeFs, RepositoryId repository, List<String> notes) {
         try {
             return Optional.of(Page.all(after -> lakeFs.listTags(repository, PageRequest.largest().after(after)))
                     .collect(Collectors.toMap(t -> t.id().value(), Tag::commitId, (a, b) -> a)));
         } catch (AuthorizationException | AuthenticationException e) {
-            notes.add("tags not checked: the audit's lakeFS user may not list the tags of " + repository
-                    + " (fs:ListTags): " + e.getMessage());
+            recordError("the tags of " + repository + " cannot be listed: the audit's lakeFS user lacks fs:ListTags ("
+                    + e.getMessage() + "); grant it (the replication policy of docs/operations.md does) and audit again");
             return Optional.empty();
         }
     }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 + " credentials.access_key_id and credentials.secret_access_key of lakectl's configuration"
                 + " (~/.lakectl.yaml, LAKECTL_CONFIG_FILE or --lakectl-config); the environment wins, as in lakectl.", ""},
         subcommands = {MirrorsCommand.ListMirrors.class, MirrorsCommand.Get.class, MirrorsCommand.Create.class,
-            MirrorsCommand.Delete.class, MirrorsCommand.Status.class, CommandLine.HelpCommand.class},
+            MirrorsCommand.Delete.class, MirrorsCommand.Status.class, MirrorsCommand.Update.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status (every subcommand):%n",
         exitCodeList = {MirrorsCommand.EXIT_CODES_0, MirrorsCommand.EXIT_CODES_1, MirrorsCommand.EXIT_CODES_2,
             MirrorsCommand.EXIT_CODES_3, MirrorsCommand.EXIT_CODES_4, MirrorsCommand.EXIT_CODES_5})
@@ -222,16 +222,50 @@ public final class MirrorsCommand implements Runnable {
                 description = "s3://<destination bucket>/<the source namespace's key prefix>.")
         String storageNamespace;
 
+        @Option(names = "--no-tags", description = "Do not mirror the source's tags (they are mirrored by default;"
+                + " 'mirrors update --mirror-tags true' turns it on later).")
+        boolean noTags;
+
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
         @Override
         int execute(ApiClient api, PrintWriter out, PrintWriter err) {
             JsonNode created = api.post("/repositories/" + ApiClient.segment(repository) + "/mirrors", ApiClient.object()
-                    .put("name", name).put("region", region).put("storage_namespace", storageNamespace));
+                    .put("name", name).put("region", region).put("storage_namespace", storageNamespace)
+                    .put("mirror_tags", !noTags));
             out.println(json ? ApiClient.pretty(created) : "created mirror " + created.path("id").asText() + " ("
                     + created.path("name").asText() + " in " + created.path("region").asText() + ", "
                     + created.path("status").asText() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a mirror's settings: whether it mirrors the source's tags (switched off, the mirror's"
+                    + " tags stay as they are).")
+    static final class Update extends ApiCommand {
+        @Parameters(paramLabel = "MIRROR", description = "The mirror's ID (or name).")
+        String mirror;
+
+        @Option(names = {"-r", "--repository"}, paramLabel = "REPO", description = "Its source repository (found when omitted).")
+        String repository;
+
+        @Option(names = "--mirror-tags", required = true, paramLabel = "true|false", arity = "1",
+                description = "true to mirror the source's tags, false to stop.")
+        boolean mirrorTags;
+
+        @Option(names = "--json", description = "Print the API's JSON.")
+        boolean json;
+
+        @Override
+        int execute(ApiClient api, PrintWriter out, PrintWriter err) {
+            String repo = repositoryOf(api, Optional.ofNullable(repository), mirror);
+            JsonNode updated = api.patch("/repositories/" + ApiClient.segment(repo) + "/mirrors/"
+                    + ApiClient.segment(idOf(api, repo, mirror)), ApiClient.object().put("mirror_tags", mirrorTags));
+            out.println(json ? ApiClient.pretty(updated) : "mirror " + updated.path("id").asText() + " ("
+                    + updated.path("name").asText() + "): tags " + (updated.path("mirror_tags").asBoolean(true)
+                    ? "mirrored" : "not mirrored"));
             return 0;
         }
     }

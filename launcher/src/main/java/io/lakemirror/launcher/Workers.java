@@ -12,9 +12,11 @@ import io.lakemirror.audit.AuditTarget;
 import io.lakemirror.api.http.ApiServer;
 import io.lakemirror.config.ReplicationConfig;
 import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.graveler.MetaRangeFiles;
 import io.lakemirror.promoter.BranchPromoter;
 import io.lakemirror.promoter.HeadAntiEntropy;
 import io.lakemirror.promoter.MirrorsManager;
+import io.lakemirror.promoter.TagMirror;
 import io.lakemirror.promoter.PromoterService;
 import io.lakemirror.runtime.Component;
 import io.lakemirror.sensor.CommitSensor;
@@ -43,6 +45,8 @@ public final class Workers {
     static final Duration PROMOTION_LEASE = Duration.ofSeconds(60);
     private static final int PROMOTER_THREADS = 8;
     private static final Duration PROMOTER_MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Missing files named per waiting tag in a mirror's status. */
+    private static final int TAG_KEYS_REPORTED = 5;
     /** Integrity audits an API process runs at once; a start beyond them is refused (429). */
     static final int AUDITS_AT_ONCE = 2;
     /** How far back the dashboard's lag plots go. */
@@ -71,7 +75,8 @@ public final class Workers {
         ReplicationConfig config = backends.config();
         LakeFs mirrors = backends.localLakeFs();
         MirrorsManager manager = new MirrorsManager(config.region(), backends.mirrorsDatabase(), backends.refstore(),
-                mirrors, clock);
+                mirrors, clock, Optional.of(new TagMirror(backends.refstore(), mirrors, backends::lakeFs,
+                        new MetaRangeFiles(backends.blockStore(), TAG_KEYS_REPORTED))));
         String owner = "promoter-" + config.region() + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         BranchPromoter promoter = new BranchPromoter(config.region(), owner, backends.mirrorsDatabase(),

@@ -175,4 +175,32 @@ class MirrorsCommandTest {
                 .contains("STALLED: sequence gap");
         assertThat(StatusTable.needsAttention(List.of(mirror))).isTrue();
     }
+    @Test
+    void status_shouldShowATagWaitingForFiles_asARowOfItsMirror() throws IOException {
+        JsonNode mirror = JSON.readTree("""
+                {"id": "m1", "name": "sales-mirror", "source_repository": "sales", "source_region": "us-east-1",
+                 "region": "eu-west-1", "status": "ACTIVE", "status_message": "", "branches": [],
+                 "tags_waiting": [{"id": "v1.2", "commit_id": "abcdef0123456789", "missing_count": 3,
+                                   "missing_files": ["s3://bucket/_lakefs/r1"]}]}
+                """);
+
+        String table = StatusTable.status(List.of(mirror));
+
+        assertThat(table.lines().toList()).hasSize(3);
+        assertThat(table.lines().toList().get(2)).contains("sales-mirror", "tag v1.2", "3",
+                "tag waiting for s3://bucket/_lakefs/r1 (+2)");
+    }
+
+    @Test
+    void update_shouldRequireMirrorTags_andDocumentIt() {
+        Run help = run(keys(), "mirrors", "update", "--help");
+        Run missing = run(keys(), "mirrors", "update", "m1", "--endpoint", "http://127.0.0.1:1");
+        Run create = run(keys(), "mirrors", "create", "--help");
+
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("--mirror-tags", "true|false");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).contains("--mirror-tags");
+        assertThat(create.out()).contains("--no-tags");
+    }
 }

@@ -18,6 +18,7 @@ import io.lakemirror.store.MirrorStatusWriter;
 import io.lakemirror.store.Refstore;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,13 +48,48 @@ public final class MirrorsManager {
     private final Refstore refstore;
     private final LakeFs lakeFs;
     private final Clock clock;
+    private final Optional<TagMirror> tags;
 
+    /** A manager that does not mirror tags (tests of the repository lifecycle). */
     public MirrorsManager(Region region, MirrorStatusWriter db, Refstore refstore, LakeFs lakeFs, Clock clock) {
+        this(region, db, refstore, lakeFs, clock, Optional.empty());
+    }
+
+    /** @param tags the tag pass run by {@link #mirrorTags} for the mirrors that ask for it */
+    public MirrorsManager(Region region, MirrorStatusWriter db, Refstore refstore, LakeFs lakeFs, Clock clock,
+                          Optional<TagMirror> tags) {
         this.region = region;
         this.db = db;
         this.refstore = refstore;
         this.lakeFs = lakeFs;
         this.clock = clock;
+        this.tags = tags;
+    }
+
+    /**
+     * Mirrors the tags of one ACTIVE mirror of this region when its spec asks for it ({@link TagMirror}),
+     * and records the tags that wait for files in its status (the first {@link MirrorStatus#TAGS_REPORTED});
+     * with tag mirroring off, the mirror's tags are left as they are and nothing waits.
+     */
+    public void mirrorTags(MirrorRecord mirror) {
+        MirrorSpec spec = mirror.spec();
+        if (tags.isEmpty() || !spec.destinationRegion().equals(region) || spec.isDeleteRequested()
+                || mirror.state() != MirrorState.ACTIVE || mirror.status().isEmpty()) {
+            return;
+        }
+        List<MirrorStatus.TagWaiting> waiting = spec.mirrorTags() ? tags.get().sync(spec).waiting() : List.of();
+        List<MirrorStatus.TagWaiting> reported = waiting.subList(0, Math.min(waiting.size(), MirrorStatus.TAGS_REPORTED));
+        MirrorStatus current = mirror.status().get();
+        if (current.tagsWaiting().equals(reported)) {
+            return;
+        }
+        try {
+            // Only over ACTIVE: a deletion or failure recorded meanwhile stands.
+            db.putStatus(new MirrorStatus(spec.id(), MirrorState.ACTIVE, current.message(), clock.instant(), reported),
+                    EnumSet.of(MirrorState.ACTIVE), false);
+        } catch (StaleWriteException e) {
+            LOG.trace("mirror {}: tags waiting not recorded ({})", spec.id(), e.getMessage());
+        }
     }
 
     /** Brings one mirror of this region to the state its spec asks for; mirrors of other regions are ignored. */

@@ -174,6 +174,15 @@ public final class PromoterService implements Component {
         }
     }
 
+    private void mirrorTags(MirrorRecord mirror) {
+        try {
+            manager.mirrorTags(mirror);
+        } catch (RuntimeException e) {
+            LOG.warn("mirroring the tags of mirror {} ({}) failed, next pass in {} ms: {}", mirror.spec().id(),
+                    mirror.spec().name(), reconcileInterval.toMillis(), e.getMessage());
+        }
+    }
+
     /** One pass over every mirror of the organization: repairs anything an event missed. */
     void reconcile() {
         int mirrors = 0;
@@ -188,6 +197,7 @@ public final class PromoterService implements Component {
                 mirrors++;
                 if (mirror.state() == MirrorState.ACTIVE && !mirror.spec().isDeleteRequested()) {
                     repaired += checkHeads(mirror, submitPendingBranches(mirror));
+                    mirrorTags(mirror);
                 } else if (mirror.state() != MirrorState.FAILED || mirror.spec().isDeleteRequested()) {
                     mirrorWork.submit(mirror.spec().id());
                 }

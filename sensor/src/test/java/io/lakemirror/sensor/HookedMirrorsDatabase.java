@@ -110,6 +110,11 @@ final class HookedMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
+    public MirrorSpec setMirrorTags(MirrorId id, boolean mirrorTags) {
+        return delegate.setMirrorTags(id, mirrorTags);
+    }
+
+    @Override
     public Optional<MirrorId> findByName(Region destination, RepositoryId name) {
         return delegate.findByName(destination, name);
     }

@@ -90,6 +90,24 @@ public final class LakeFsUser {
                 .PUT(HttpRequest.BodyPublishers.noBody()), 204);
     }
 
+    /** Tags {@code ref} (a commit ID or branch) as {@code tag}; lakeFS refuses an existing tag (409). */
+    public CommitId createTag(RepositoryId repository, String tag, String ref) {
+        String body = JSON.createObjectNode().put("id", tag).put("ref", ref).toString();
+        return CommitId.of(send(request("/repositories/" + repository + "/tags")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"), 201)
+                .get("commit_id").asText());
+    }
+
+    /** The commit {@code tag} names. */
+    public CommitId tag(RepositoryId repository, String tag) {
+        return CommitId.of(send(request("/repositories/" + repository + "/tags/" + encode(tag)).GET(), 200)
+                .get("commit_id").asText());
+    }
+
+    public void deleteTag(RepositoryId repository, String tag) {
+        send(request("/repositories/" + repository + "/tags/" + encode(tag)).DELETE(), 204);
+    }
+
     public CommitId head(RepositoryId repository, BranchId branch) {
         return CommitId.of(send(request("/repositories/" + repository + "/branches/" + branch).GET(), 200)
                 .get("commit_id").asText());

@@ -53,6 +53,22 @@ public final class ReplicationApiClient {
                 .header("Content-Type", "application/json"), 201);
     }
 
+    /** {@code POST /repositories/{repo}/mirrors} with {@code mirror_tags}: the new mirror (status CREATING). */
+    public JsonNode createMirror(String sourceRepository, String name, String region, String storageNamespace,
+                                 boolean mirrorTags) {
+        String body = JSON.createObjectNode().put("name", name).put("region", region)
+                .put("storage_namespace", storageNamespace).put("mirror_tags", mirrorTags).toString();
+        return send(request(mirrorsPath(sourceRepository)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), 201);
+    }
+
+    /** {@code PATCH /repositories/{repo}/mirrors/{id}} with {@code body} as given: the mirror as changed. */
+    public JsonNode updateMirror(String sourceRepository, String mirrorId, String body) {
+        return send(request(mirrorsPath(sourceRepository) + "/" + encode(mirrorId))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), 200);
+    }
+
     /** {@code GET /repositories/{repo}/mirrors/{id}}: the mirror with its status and per-branch state. */
     public JsonNode mirror(String sourceRepository, String mirrorId) {
         return send(request(mirrorsPath(sourceRepository) + "/" + encode(mirrorId)).GET(), 200);

@@ -22,6 +22,12 @@ public final class ReplicatorPolicies {
             "fs:ReadBranch", "fs:ListBranches");
     private static final List<String> SOURCE_ACTIONS = List.of("fs:ReadRepository", "fs:ReadObject", "fs:ListObjects",
             "fs:ReadCommit", "fs:ListCommits", "fs:ReadBranch", "fs:ListBranches");
+    /** The tag policy's name: what mirroring tags needs beyond lakeFS's documented policies, which grant no tag action. */
+    public static final String TAGS = "ReplicationTagsPolicy";
+    /** Tag reads on the source, tag reads and writes on the mirror. */
+    public static final List<String> SOURCE_TAG_ACTIONS = List.of("fs:ListTags", "fs:ReadTag");
+    public static final List<String> MIRROR_TAG_ACTIONS = List.of("fs:ListTags", "fs:ReadTag", "fs:CreateTag",
+            "fs:DeleteTag");
 
     private ReplicatorPolicies() {
     }
@@ -29,6 +35,23 @@ public final class ReplicatorPolicies {
     /** {@code ReplicationPolicy}: every action the service needs, on every resource. */
     public static Policy broad() {
         return Policy.of(BROAD, Statement.allow("*", BROAD_ACTIONS.toArray(String[]::new)));
+    }
+
+    /** {@code ReplicationTagsPolicy}: the tag actions of both sides, on every resource (added to {@link #broad()}). */
+    public static Policy tags() {
+        return Policy.of(TAGS, Statement.allow("*", MIRROR_TAG_ACTIONS.toArray(String[]::new)));
+    }
+
+    /**
+     * The tag actions for two named repositories: lakeFS checks listing against the repository's ARN and a tag's
+     * reads and writes against {@code repository/{repo}/tag/{tag}}, so each statement names both.
+     */
+    public static Policy tagsNarrow(String sourceRepository, String mirrorRepository) {
+        String source = Arns.repository(io.lakemirror.domain.RepositoryId.of(sourceRepository));
+        String mirror = Arns.repository(io.lakemirror.domain.RepositoryId.of(mirrorRepository));
+        return Policy.of(TAGS + "Narrow",
+                Statement.allow("[\"" + source + "\",\"" + source + "/tag/*\"]", SOURCE_TAG_ACTIONS.toArray(String[]::new)),
+                Statement.allow("[\"" + mirror + "\",\"" + mirror + "/tag/*\"]", MIRROR_TAG_ACTIONS.toArray(String[]::new)));
     }
 
     /**

@@ -819,7 +819,7 @@ public final class World implements AutoCloseable {
         private String adminSecretAccessKey = ADMIN_SECRET_ACCESS_KEY;
         private AuthChoice defaultAuth = new AuthChoice(AuthMode.AUTH_SERVICE, AuthFlavour.RBAC);
         private final Map<Region, AuthChoice> regionAuth = new LinkedHashMap<>();
-        private List<Policy> replicationPolicies = List.of(ReplicatorPolicies.broad());
+        private List<Policy> replicationPolicies = List.of(ReplicatorPolicies.broad(), ReplicatorPolicies.tags());
         private String replicationAccessKeyId = REPLICATION_ACCESS_KEY_ID;
         private String replicationSecretAccessKey = REPLICATION_SECRET_ACCESS_KEY;
         private final List<String> replicatedPrefixes = new ArrayList<>();
@@ -906,7 +906,10 @@ public final class World implements AutoCloseable {
             return this;
         }
 
-        /** The replication user's policies on RBAC lakeFS (default: {@link ReplicatorPolicies#broad()}, exactly). */
+        /**
+         * The replication user's policies on RBAC lakeFS (default: {@link ReplicatorPolicies#broad()}, exactly, and
+         * {@link ReplicatorPolicies#tags()}, which mirroring tags needs).
+         */
         public Builder replicationPolicies(Policy... policies) {
             this.replicationPolicies = List.of(policies);
             return this;

@@ -3,15 +3,11 @@ package io.lakemirror.validator;
 import io.lakemirror.blockstore.BlockStore;
 import io.lakemirror.domain.CorruptDataException;
 import io.lakemirror.domain.MetaRangeId;
-import io.lakemirror.domain.NotFoundException;
 import io.lakemirror.domain.RangeId;
 import io.lakemirror.domain.StorageNamespace;
-import io.lakemirror.graveler.GravelerReader;
-import io.lakemirror.graveler.RangeInfo;
+import io.lakemirror.graveler.MetaRangeFiles;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,14 +66,11 @@ final class HeadChecker {
         HeadCheck.Tally tally = new HeadCheck.Tally(keysReported);
         String bucket = ns.bucket();
         String metaRangeKey = ns.metadataKey(metaRange);
-        tally.request();
-        metrics.fileRequest("metarange", "head");
-        Optional<Long> size = store.head(bucket, metaRangeKey);
-        if (size.isEmpty()) {
-            tally.missing(metaRangeKey);
-            return tally.result();
-        }
-        Optional<List<RangeId>> listed = listRanges(bucket, metaRangeKey, size.get(), metaRange, tally);
+        // The metarange part of the check is shared with the mirrors manager's tag pass (MetaRangeFiles).
+        Optional<List<RangeId>> listed = MetaRangeFiles.ranges(store, ns, metaRange, (file, operation) -> {
+            tally.request();
+            metrics.fileRequest(file, operation);
+        });
         if (listed.isEmpty()) {
             tally.missing(metaRangeKey);
             return tally.result();
@@ -128,26 +121,5 @@ final class HeadChecker {
         LOG.trace("Checked metarange {} in {}: {} range(s), {} known present, {} missing, {} request(s)",
                 metaRange, ns, ranges.size(), known.size(), result.missingCount(), result.requests());
         return result;
-    }
-
-    /** The distinct ranges of a metarange in key order; empty when the file vanished while being read. */
-    private Optional<List<RangeId>> listRanges(String bucket, String key, long size, MetaRangeId id,
-                                               HeadCheck.Tally tally) {
-        tally.request();
-        metrics.fileRequest("metarange", "get");
-        Set<RangeId> ranges = new LinkedHashSet<>();
-        try {
-            Iterator<RangeInfo> it = GravelerReader.readMetaRange(store.open(bucket, key, size));
-            while (it.hasNext()) {
-                ranges.add(it.next().id());
-            }
-        } catch (NotFoundException e) {
-            LOG.trace("Metarange {} disappeared between HEAD and read ({}): counted as missing", key, e.getMessage());
-            return Optional.empty();
-        } catch (CorruptDataException e) {
-            throw new CorruptDataException("metarange " + id + " at s3://" + bucket + "/" + key + " is corrupt ("
-                    + e.getMessage() + "); it is checked again later in case it is still being replicated", e);
-        }
-        return Optional.of(List.copyOf(ranges));
     }
 }

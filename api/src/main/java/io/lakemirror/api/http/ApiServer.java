@@ -275,6 +275,7 @@ public final class ApiServer implements Component {
         builder.getRoute("listMirrors").addHandler(handlers::list);
         builder.getRoute("getMirror").addHandler(handlers::get);
         builder.getRoute("deleteMirror").addHandler(handlers::delete);
+        builder.getRoute("updateMirror").addHandler(handlers::update);
         OperatorHandlers operatorHandlers = new OperatorHandlers(operator, workers, settings.requestTimeout());
         builder.getRoute("listAllMirrors").addHandler(operatorHandlers::listAll);
         builder.getRoute("getLagHistory").addHandler(operatorHandlers::lagHistory);

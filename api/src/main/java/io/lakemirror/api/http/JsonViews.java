@@ -26,10 +26,17 @@ final class JsonViews {
                 .put("created_at", m.createdAt().getEpochSecond())
                 .put("created_by", m.createdBy())
                 .put("last_scan_at", m.lastScanAt().map(Instant::getEpochSecond).orElse(null))
-                .put("source_error", m.sourceError().orElse(null));
+                .put("source_error", m.sourceError().orElse(null))
+                .put("mirror_tags", m.mirrorTags());
         JsonArray branches = new JsonArray();
         m.branches().forEach(b -> branches.add(branch(b)));
-        return json.put("branches", branches);
+        JsonArray tags = new JsonArray();
+        m.tagsWaiting().forEach(t -> tags.add(new JsonObject()
+                .put("id", t.tag().value())
+                .put("commit_id", t.commit().value())
+                .put("missing_count", t.missingCount())
+                .put("missing_files", new JsonArray(t.missingFiles()))));
+        return json.put("branches", branches).put("tags_waiting", tags);
     }
 
     static JsonObject branch(MirrorView.BranchView b) {

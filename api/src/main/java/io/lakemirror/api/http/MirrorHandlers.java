@@ -96,7 +96,7 @@ final class MirrorHandlers {
     void create(RoutingContext ctx) {
         JsonObject body = bodyOf(ctx);
         MirrorService.CreateRequest request = new MirrorService.CreateRequest(text(body, "name"), text(body, "region"),
-                text(body, "storage_namespace"));
+                text(body, "storage_namespace"), bool(body, "mirror_tags"));
         String repository = ctx.pathParam("repository");
         blocking(() -> service.create(caller(ctx), repository, request))
                 .onSuccess(m -> json(ctx, 201, JsonViews.mirror(m)))
@@ -122,6 +122,16 @@ final class MirrorHandlers {
         String repository = ctx.pathParam("repository");
         String mirror = ctx.pathParam("mirror_id");
         blocking(() -> service.get(caller(ctx), repository, mirror))
+                .onSuccess(m -> json(ctx, 200, JsonViews.mirror(m)))
+                .onFailure(ctx::fail);
+    }
+
+    void update(RoutingContext ctx) {
+        JsonObject body = bodyOf(ctx);
+        String repository = ctx.pathParam("repository");
+        String mirror = ctx.pathParam("mirror_id");
+        Boolean mirrorTags = bool(body, "mirror_tags");
+        blocking(() -> service.update(caller(ctx), repository, mirror, mirrorTags))
                 .onSuccess(m -> json(ctx, 200, JsonViews.mirror(m)))
                 .onFailure(ctx::fail);
     }
@@ -156,6 +166,14 @@ final class MirrorHandlers {
             throw new InvalidInputException("field " + field + " must be a string");
         }
         return (String) value;
+    }
+
+    private static Boolean bool(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value != null && !(value instanceof Boolean)) {
+            throw new InvalidInputException("field " + field + " must be true or false");
+        }
+        return (Boolean) value;
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

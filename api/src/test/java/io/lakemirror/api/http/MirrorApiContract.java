@@ -275,6 +275,80 @@ public abstract class MirrorApiContract {
     }
 
     @Test
+    void create_shouldMirrorTagsByDefault_andNotWhenTheBodySaysSo() {
+        ApiTestClient.Response byDefault = post(creation("mirror-tags-on"));
+        ApiTestClient.Response off = post(creation("mirror-tags-off").put("mirror_tags", false));
+
+        assertThat(byDefault.json().getBoolean("mirror_tags")).isTrue();
+        assertThat(off.status()).as(off.body()).isEqualTo(201);
+        assertThat(off.json().getBoolean("mirror_tags")).isFalse();
+        assertThat(get(BASE + "/" + off.json().getString("id")).json().getBoolean("mirror_tags")).isFalse();
+        assertThat(db().getMirror(MirrorId.of(off.json().getString("id"))).orElseThrow().spec().mirrorTags()).isFalse();
+        assertThat(off.json().getJsonArray("tags_waiting")).isEmpty();
+    }
+
+    @Test
+    void update_shouldSwitchMirrorTags_andAnswerTheMirror() {
+        String id = post(creation("mirror-patch")).json().getString("id");
+
+        ApiTestClient.Response off = patch(id, new JsonObject().put("mirror_tags", false).toBuffer(), ADMIN);
+
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(off.json().getBoolean("mirror_tags")).isFalse();
+        assertThat(db().getMirror(MirrorId.of(id)).orElseThrow().spec().mirrorTags()).isFalse();
+        assertThat(patch(id, new JsonObject().put("mirror_tags", true).toBuffer(), ADMIN).json().getBoolean("mirror_tags"))
+                .isTrue();
+        assertThat(get(BASE + "/" + id).json().getBoolean("mirror_tags")).isTrue();
+    }
+
+    static Stream<Arguments> invalidUpdates() {
+        return Stream.of(
+                Arguments.of("{}", "mirror_tags"),
+                Arguments.of("{\"mirror_tags\": \"yes\"}", "mirror_tags"),
+                Arguments.of("{\"mirror_tags\": null}", "mirror_tags"),
+                Arguments.of("{not json", ""));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("invalidUpdates")
+    void update_shouldAnswer400WithAMessage_forABadBody(String body, String message) {
+        String id = post(creation("mirror-badpatch")).json().getString("id");
+
+        ApiTestClient.Response response = patch(id, Buffer.buffer(body), ADMIN);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().getString("message")).isNotBlank().contains(message);
+        assertThat(db().getMirror(MirrorId.of(id)).orElseThrow().spec().mirrorTags()).isTrue();
+    }
+
+    @Test
+    void update_shouldAnswer404_forAnUnknownMirror() {
+        assertThat(patch("nosuchmirror", new JsonObject().put("mirror_tags", false).toBuffer(), ADMIN).status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void rbac_shouldRefuseUpdate_withoutThePermissionsOfACreation() {
+        assumeTrue(servesPolicies(), "lakeFS here serves no policies");
+        String id = post(creation("mirror-patch-rbac")).json().getString("id");
+        String[] user = otherUser();
+        usePolicies(Map.of(UserId.of(user[0]), List.of(policy("partial",
+                allow("arn:lakefs:fs:::repository/*", "fs:CreateRepository"),
+                allow("*", "fs:AttachStorageNamespace"), allow("*", "fs:List*")))));
+
+        ApiTestClient.Response response = patch(id, new JsonObject().put("mirror_tags", false).toBuffer(),
+                Optional.of(user));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.message()).isEqualTo("insufficient permissions: not allowed to fs:MirrorRepository");
+        assertThat(db().getMirror(MirrorId.of(id)).orElseThrow().spec().mirrorTags()).isTrue();
+    }
+
+    private ApiTestClient.Response patch(String id, Buffer body, Optional<String[]> credentials) {
+        return client().send(HttpMethod.PATCH, BASE + "/" + id, credentials, Optional.of(body));
+    }
+
+    @Test
     void delete_shouldAnswer202_andShowTheMirrorDeleting() {
         String id = post(creation("mirror-del")).json().getString("id");
 

@@ -21,11 +21,13 @@ import java.util.Optional;
  *                          whose source is then not checked): a repository deleted and recreated under the
  *                          same name has another creation date and usually another namespace, and the sensor
  *                          stops instead of following its unrelated history
+ * @param mirrorTags        whether the source's tags are mirrored (added by issue 23; a spec stored without it reads
+ *                          as {@code true}); switched off, the mirror's existing tags stay as they are
  */
 public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
                          Region destinationRegion, StorageNamespace storageNamespace, BranchId defaultBranch,
                          Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt,
-                         Optional<SourceIdentity> sourceIdentity) {
+                         Optional<SourceIdentity> sourceIdentity, boolean mirrorTags) {
 
     public MirrorSpec {
         Objects.requireNonNull(id, "id");
@@ -41,12 +43,21 @@ public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepo
         Objects.requireNonNull(sourceIdentity, "sourceIdentity");
     }
 
+    /** A spec that mirrors tags (the default). */
+    public MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
+                      Region destinationRegion, StorageNamespace storageNamespace, BranchId defaultBranch,
+                      Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt,
+                      Optional<SourceIdentity> sourceIdentity) {
+        this(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace, defaultBranch, createdAt,
+                createdBy, deleteRequestedAt, sourceIdentity, true);
+    }
+
     /** A spec without the source's identity (as written before it was recorded). */
     public MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepository, Region sourceRegion,
                       Region destinationRegion, StorageNamespace storageNamespace, BranchId defaultBranch,
                       Instant createdAt, String createdBy, Optional<Instant> deleteRequestedAt) {
         this(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace, defaultBranch, createdAt,
-                createdBy, deleteRequestedAt, Optional.empty());
+                createdBy, deleteRequestedAt, Optional.empty(), true);
     }
 
     /**
@@ -68,7 +79,13 @@ public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepo
     /** This spec recording {@code identity} as its source's. */
     public MirrorSpec withSourceIdentity(SourceIdentity identity) {
         return new MirrorSpec(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace,
-                defaultBranch, createdAt, createdBy, deleteRequestedAt, Optional.of(identity));
+                defaultBranch, createdAt, createdBy, deleteRequestedAt, Optional.of(identity), mirrorTags);
+    }
+
+    /** This spec with tag mirroring switched {@code on} or off. */
+    public MirrorSpec withMirrorTags(boolean on) {
+        return new MirrorSpec(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace,
+                defaultBranch, createdAt, createdBy, deleteRequestedAt, sourceIdentity, on);
     }
 
     public boolean isDeleteRequested() {
@@ -77,7 +94,7 @@ public record MirrorSpec(MirrorId id, RepositoryId name, RepositoryId sourceRepo
 
     public MirrorSpec withDeleteRequested(Instant at) {
         return new MirrorSpec(id, name, sourceRepository, sourceRegion, destinationRegion, storageNamespace,
-                defaultBranch, createdAt, createdBy, Optional.of(at), sourceIdentity);
+                defaultBranch, createdAt, createdBy, Optional.of(at), sourceIdentity, mirrorTags);
     }
 
     /** "source-repo@us-east-1 → mirror-repo@eu-west-1", for logs. */

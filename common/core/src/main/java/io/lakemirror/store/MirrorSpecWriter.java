@@ -15,4 +15,13 @@ public interface MirrorSpecWriter extends MirrorsReader {
 
     /** Marks a mirror for deletion; the destination's mirrors manager then removes it. Idempotent. */
     void requestDeletion(MirrorId id, Instant at);
+
+    /**
+     * Switches the mirroring of tags of a mirror on or off (the spec's {@code mirrorTags}); the
+     * destination's mirrors manager follows it on its next pass. Idempotent.
+     *
+     * @return the spec as stored afterwards
+     * @throws io.lakemirror.domain.NotFoundException when there is no such mirror
+     */
+    MirrorSpec setMirrorTags(MirrorId id, boolean mirrorTags);
 }

@@ -110,6 +110,24 @@ public final class InMemoryMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
+    public MirrorSpec setMirrorTags(MirrorId id, boolean mirrorTags) {
+        MirrorSpec stored;
+        synchronized (this) {
+            MirrorSpec spec = specs.get(id);
+            if (spec == null) {
+                throw new NotFoundException("mirror " + id + " not found");
+            }
+            if (spec.mirrorTags() == mirrorTags) {
+                return spec;
+            }
+            stored = spec.withMirrorTags(mirrorTags);
+            specs.put(id, stored);
+        }
+        mirrorChanged(id);
+        return stored;
+    }
+
+    @Override
     public synchronized Optional<MirrorId> findByName(Region destination, RepositoryId name) {
         return Optional.ofNullable(names.get(nameKey(destination, name)));
     }

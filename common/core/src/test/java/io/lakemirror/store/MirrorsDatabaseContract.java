@@ -340,6 +340,53 @@ public abstract class MirrorsDatabaseContract {
     }
 
     @Test
+    void createMirror_shouldKeepMirrorTags_whenSwitchedOff() {
+        MirrorSpec spec = spec("m1", "mirror-one").withMirrorTags(false);
+
+        db.createMirror(spec);
+
+        assertThat(db.getMirror(spec.id()).orElseThrow().spec().mirrorTags()).isFalse();
+        assertThat(db.getMirror(spec.id()).orElseThrow().spec()).isEqualTo(spec);
+    }
+
+    @Test
+    void setMirrorTags_shouldSwitchTheSpec_andKeepEveryOtherField() {
+        MirrorSpec spec = spec("m1", "mirror-one").withSourceIdentity(
+                new MirrorSpec.SourceIdentity(T0.minusSeconds(60), "s3://bucket-us/repos/source-repo"));
+        db.createMirror(spec);
+
+        MirrorSpec off = db.setMirrorTags(spec.id(), false);
+        MirrorSpec offAgain = db.setMirrorTags(spec.id(), false);
+
+        assertThat(off).isEqualTo(spec.withMirrorTags(false)).isEqualTo(offAgain);
+        assertThat(db.getMirror(spec.id()).orElseThrow().spec()).isEqualTo(spec.withMirrorTags(false));
+        db.setMirrorTags(spec.id(), true);
+        db.requestDeletion(spec.id(), T0);
+        assertThat(db.getMirror(spec.id()).orElseThrow().spec()).isEqualTo(spec.withDeleteRequested(T0));
+    }
+
+    @Test
+    void setMirrorTags_shouldRefuse_whenTheMirrorIsUnknown() {
+        assertThatThrownBy(() -> db.setMirrorTags(MirrorId.of("nope"), false)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void putStatus_shouldKeepTheTagsWaiting() {
+        MirrorId id = MirrorId.of("m1");
+        db.createMirror(spec("m1", "mirror-one"));
+        MirrorStatus status = new MirrorStatus(id, MirrorState.ACTIVE, "", T0.plusMillis(7), List.of(
+                new MirrorStatus.TagWaiting(io.lakemirror.domain.TagId.of("v1.0"), commitId(1), 2,
+                        List.of("repos/r/_lakefs/aaa", "repos/r/_lakefs/bbb")),
+                new MirrorStatus.TagWaiting(io.lakemirror.domain.TagId.of("v2"), commitId(2), 1, List.of())));
+
+        db.putStatus(status, Set.of(), true);
+
+        assertThat(db.getMirror(id).orElseThrow().status()).contains(status);
+        db.putStatus(status.withTagsWaiting(List.of()), EnumSet.of(MirrorState.ACTIVE), false);
+        assertThat(db.getMirror(id).orElseThrow().status().orElseThrow().tagsWaiting()).isEmpty();
+    }
+
+    @Test
     void createMirror_shouldKeepTheSourceIdentity() {
         MirrorSpec spec = spec("m1", "mirror-one").withSourceIdentity(
                 new MirrorSpec.SourceIdentity(T0.minusSeconds(3600), "s3://bucket-us/repos/source-repo"));

@@ -187,6 +187,38 @@ public final class PostgresMirrorsDatabase implements MirrorsDatabase {
     }
 
     @Override
+    public MirrorSpec setMirrorTags(MirrorId id, boolean mirrorTags) {
+        String call = "setMirrorTags(mirror " + id + ", " + mirrorTags + ")";
+        return db.inTransaction(call, c -> {
+            Optional<MirrorSpec> spec;
+            try (PreparedStatement q = c.prepareStatement("SELECT spec::text FROM lakemirror_mirror_specs"
+                    + " WHERE organization = ? AND mirror_id = ? FOR UPDATE")) {
+                q.setString(1, org);
+                q.setString(2, id.value());
+                try (ResultSet r = q.executeQuery()) {
+                    spec = r.next() ? Optional.of(StoreJson.spec(r.getString(1), "spec of mirror " + id)) : Optional.empty();
+                }
+            }
+            if (spec.isEmpty()) {
+                throw new NotFoundException("mirror " + id + " not found (not retried)");
+            }
+            if (spec.get().mirrorTags() == mirrorTags) {
+                return spec.get();
+            }
+            MirrorSpec changed = spec.get().withMirrorTags(mirrorTags);
+            try (PreparedStatement u = c.prepareStatement("UPDATE lakemirror_mirror_specs SET spec = ?::jsonb"
+                    + " WHERE organization = ? AND mirror_id = ?")) {
+                u.setString(1, StoreJson.spec(changed));
+                u.setString(2, org);
+                u.setString(3, id.value());
+                u.executeUpdate();
+            }
+            log(c, List.of(ChangeLog.Entry.mirror(id)));
+            return changed;
+        });
+    }
+
+    @Override
     public Optional<MirrorId> findByName(Region destination, RepositoryId name) {
         return db.inTransaction("findByName(" + destination + ", " + name + ")", c -> findByName(c, destination, name));
     }

@@ -14,6 +14,7 @@ import io.lakemirror.domain.NonRetryableException;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.domain.TagId;
 import io.lakemirror.messages.CommitRecordJson;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorSpec;
@@ -124,6 +125,7 @@ final class StoreJson {
             o.put("creation_date", i.creationDate().toString());
             o.put("storage_namespace", i.storageNamespace());
         });
+        n.put("mirror_tags", s.mirrorTags());
         return write(n);
     }
 
@@ -134,7 +136,9 @@ final class StoreJson {
                 BranchId.of(text(n, "default_branch")), instant(n, "created_at"), text(n, "created_by"),
                 optionalText(n, "delete_requested_at").map(Instant::parse),
                 object(n, "source_identity").map(o -> new MirrorSpec.SourceIdentity(instant(o, "creation_date"),
-                        text(o, "storage_namespace")))));
+                        text(o, "storage_namespace"))),
+                // Specs written before issue 23 have no flag: they mirror tags, the default.
+                !n.has("mirror_tags") || n.get("mirror_tags").asBoolean(true)));
     }
 
     static String status(MirrorStatus s) {
@@ -143,12 +147,32 @@ final class StoreJson {
         n.put("state", s.state().name());
         n.put("message", s.message());
         n.put("updated_at", s.updatedAt().toString());
+        if (!s.tagsWaiting().isEmpty()) {
+            ArrayNode tags = n.putArray("tags_waiting");
+            for (MirrorStatus.TagWaiting w : s.tagsWaiting()) {
+                ObjectNode o = tags.addObject();
+                o.put("tag", w.tag().value());
+                o.put("commit_id", w.commit().value());
+                o.put("missing_count", w.missingCount());
+                ArrayNode missing = o.putArray("missing");
+                w.missingFiles().forEach(missing::add);
+            }
+        }
         return write(n);
     }
 
     static MirrorStatus status(String json, String where) {
-        return decode(json, where, n -> new MirrorStatus(MirrorId.of(text(n, "mirror_id")), MirrorState.valueOf(text(n, "state")),
-                text(n, "message"), instant(n, "updated_at")));
+        return decode(json, where, n -> {
+            List<MirrorStatus.TagWaiting> tags = new ArrayList<>();
+            for (JsonNode o : n.path("tags_waiting")) {
+                List<String> missing = new ArrayList<>();
+                o.path("missing").forEach(m -> missing.add(m.asText()));
+                tags.add(new MirrorStatus.TagWaiting(TagId.of(text(o, "tag")), CommitId.of(text(o, "commit_id")),
+                        number(o, "missing_count"), missing));
+            }
+            return new MirrorStatus(MirrorId.of(text(n, "mirror_id")), MirrorState.valueOf(text(n, "state")),
+                    text(n, "message"), instant(n, "updated_at"), tags);
+        });
     }
 
     static String source(SourceStatus s) {

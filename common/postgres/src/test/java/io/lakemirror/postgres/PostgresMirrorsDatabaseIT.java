@@ -134,6 +134,22 @@ class PostgresMirrorsDatabaseIT extends MirrorsDatabaseContract {
     }
 
     @Test
+    void getMirror_shouldMirrorTags_whenTheSpecPredatesTheFlag() {
+        OrganizationId org = freshOrganization();
+        MirrorsDatabase db = new PostgresMirrorsDatabase(database, org);
+        db.createMirror(spec("m1", "mirror-one").withMirrorTags(false));
+        database.inTransaction("write a spec of before issue 23", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE lakemirror_mirror_specs SET spec = spec - 'mirror_tags'"
+                    + " WHERE organization = ?")) {
+                s.setString(1, org.value());
+                return s.executeUpdate();
+            }
+        });
+
+        assertThat(db.getMirror(MirrorId.of("m1")).orElseThrow().spec().mirrorTags()).isTrue();
+    }
+
+    @Test
     void calls_shouldBeRetryable_andNameTheDatabase_whenTheDatabaseIsUnreachable() {
         PostgresDatabase unreachable = PostgresDatabase.openWithoutMigrating(ConnectionString.parse(
                 "postgres://lakemirror:s3cr3t@p@127.0.0.1:1/nowhere"), new PostgresDatabase.Pool(1, 0, Duration.ofMinutes(5)));

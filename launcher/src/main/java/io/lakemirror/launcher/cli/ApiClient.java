@@ -55,6 +55,10 @@ public final class ApiClient {
         return send("POST", path, Map.of(), Optional.of(body));
     }
 
+    public JsonNode patch(String path, JsonNode body) {
+        return send("PATCH", path, Map.of(), Optional.of(body));
+    }
+
     public JsonNode delete(String path) {
         return send("DELETE", path, Map.of(), Optional.empty());
     }

@@ -37,7 +37,6 @@ public final class StatusTable {
             if (m.path("branches").isEmpty()) {
                 rows.add(new String[] {m.path("name").asText(), source(m), m.path("region").asText(),
                     m.path("status").asText(), "-", "-", "-", "-", "-", "-", note});
-                continue;
             }
             for (JsonNode b : m.path("branches")) {
                 String branchNote = b.path("stalled").asBoolean(false) ? "STALLED: " + b.path("stall_reason").asText("")
@@ -49,6 +48,15 @@ public final class StatusTable {
                     m.path("status").asText(), b.path("id").asText(), b.path("in_sync").asBoolean(false) ? "yes" : "no",
                     duration(b.path("lag_seconds").asLong(0)), Long.toString(b.path("commits_behind").asLong(0)),
                     Integer.toString(b.path("missing_files").size()), shortId(b.path("mirror_head")), branchNote});
+            }
+            // A source tag waits like a branch head: for the files of its commit.
+            for (JsonNode t : m.path("tags_waiting")) {
+                JsonNode missing = t.path("missing_files");
+                rows.add(new String[] {m.path("name").asText(), source(m), m.path("region").asText(),
+                    m.path("status").asText(), "tag " + t.path("id").asText(), "no", "-", "-",
+                    Long.toString(t.path("missing_count").asLong(0)), "-", missing.isEmpty() ? "tag waiting for files"
+                        : "tag waiting for " + missing.get(0).asText()
+                        + (t.path("missing_count").asLong(0) > 1 ? " (+" + (t.path("missing_count").asLong(0) - 1) + ")" : "")});
             }
         }
         return render(rows);

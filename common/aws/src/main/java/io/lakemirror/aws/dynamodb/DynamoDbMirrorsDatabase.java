@@ -264,6 +264,25 @@ public final class DynamoDbMirrorsDatabase implements MirrorsDatabase {
         }
     }
 
+    @Override
+    public MirrorSpec setMirrorTags(MirrorId id, boolean mirrorTags) {
+        String call = "setMirrorTags(mirror " + id + ", " + mirrorTags + ")";
+        MirrorSpec spec = getSpec(id).orElseThrow(() -> notFound(id));
+        if (spec.mirrorTags() == mirrorTags) {
+            return spec;
+        }
+        // Written where requestDeletion writes the spec, so that the destination's mirrors manager reads it there.
+        String update = "SET #mirror_tags = :mirror_tags";
+        String condition = "attribute_exists(#pk) AND " + SCHEMA_GUARD;
+        Outcome outcome = update(clients.forRegion(spec.destinationRegion()), call,
+                TableKeys.key(TableKeys.mirrorsPk(organization), TableKeys.specSk(id)), update, condition,
+                Map.of("mirror_tags", ItemCodec.bool(mirrorTags), "schema_version", n(ItemCodec.SCHEMA_VERSION)));
+        if (!outcome.written() && outcome.current().isEmpty()) {
+            throw notFound(id);
+        }
+        return spec.withMirrorTags(mirrorTags);
+    }
+
     private static NotFoundException notFound(MirrorId id) {
         return new NotFoundException("mirror " + id + " not found (not retried)");
     }

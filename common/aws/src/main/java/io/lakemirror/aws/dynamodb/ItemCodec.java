@@ -10,6 +10,7 @@ import io.lakemirror.domain.OrganizationId;
 import io.lakemirror.domain.Region;
 import io.lakemirror.domain.RepositoryId;
 import io.lakemirror.domain.StorageNamespace;
+import io.lakemirror.domain.TagId;
 import io.lakemirror.messages.CommitRecordJson;
 import io.lakemirror.store.BranchState;
 import io.lakemirror.store.MirrorSpec;
@@ -99,6 +100,10 @@ public final class ItemCodec {
     static final String UNPROMOTED = "unpromoted";
     static final String SOURCE_CREATED_AT = "source_created_at";
     static final String SOURCE_STORAGE_NAMESPACE = "source_storage_namespace";
+    static final String MIRROR_TAGS = "mirror_tags";
+    static final String TAGS_WAITING = "tags_waiting";
+    static final String TAG = "tag";
+    static final String MISSING_COUNT = "missing_count";
 
     private static final DateTimeFormatter INSTANT = DateTimeFormatter
             .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -174,6 +179,7 @@ public final class ItemCodec {
             item.put(SOURCE_CREATED_AT, instant(source.creationDate()));
             item.put(SOURCE_STORAGE_NAMESPACE, s(source.storageNamespace()));
         });
+        item.put(MIRROR_TAGS, bool(spec.mirrorTags()));
         return item;
     }
 
@@ -185,7 +191,9 @@ public final class ItemCodec {
                 StorageNamespace.of(r.string(STORAGE_NAMESPACE)), BranchId.of(r.string(DEFAULT_BRANCH)),
                 r.instant(CREATED_AT), r.string(CREATED_BY), r.optionalInstant(DELETE_REQUESTED_AT),
                 r.has(SOURCE_CREATED_AT) ? Optional.of(new MirrorSpec.SourceIdentity(r.instant(SOURCE_CREATED_AT),
-                        r.string(SOURCE_STORAGE_NAMESPACE))) : Optional.empty()));
+                        r.string(SOURCE_STORAGE_NAMESPACE))) : Optional.empty(),
+                // Specs written before issue 23 have no flag: they mirror tags, the default.
+                !r.has(MIRROR_TAGS) || r.bool(MIRROR_TAGS)));
     }
 
     // --- mirror status
@@ -197,13 +205,26 @@ public final class ItemCodec {
         item.put(STATE, s(status.state().name()));
         item.put(MESSAGE, s(status.message()));
         item.put(UPDATED_AT, instant(status.updatedAt()));
+        if (!status.tagsWaiting().isEmpty()) {
+            item.put(TAGS_WAITING, AttributeValue.fromL(status.tagsWaiting().stream().map(ItemCodec::tagWaiting).toList()));
+        }
         return item;
     }
 
     public MirrorStatus decodeStatus(Map<String, AttributeValue> item) {
         ItemReader r = reader(item, TYPE_STATUS);
         return r.decode("mirror status", () -> new MirrorStatus(MirrorId.of(r.string(MIRROR_ID)),
-                MirrorState.valueOf(r.string(STATE)), r.string(MESSAGE), r.instant(UPDATED_AT)));
+                MirrorState.valueOf(r.string(STATE)), r.string(MESSAGE), r.instant(UPDATED_AT),
+                r.optionalMaps(TAGS_WAITING, w -> new MirrorStatus.TagWaiting(TagId.of(w.string(TAG)),
+                        CommitId.of(w.string(COMMIT_ID)), w.number(MISSING_COUNT), w.strings(MISSING)))));
+    }
+
+    static AttributeValue tagWaiting(MirrorStatus.TagWaiting w) {
+        return AttributeValue.fromM(Map.of(
+                TAG, s(w.tag().value()),
+                COMMIT_ID, s(w.commit().value()),
+                MISSING_COUNT, n(w.missingCount()),
+                MISSING, AttributeValue.fromL(w.missingFiles().stream().map(ItemCodec::s).toList())));
     }
 
     // --- source status

@@ -75,6 +75,12 @@ class ItemCodecTest {
                         "ORG#acme#MIRRORS", "m1#SPEC"),
                 new Case<>(ItemCodec.TYPE_STATUS, new MirrorStatus(M1, MirrorState.FAILED, "", T0.plusNanos(7)),
                         CODEC::encodeStatus, CODEC::decodeStatus, "ORG#acme#MIRRORS", "m1#STATUS"),
+                new Case<>(ItemCodec.TYPE_SPEC, spec("m1", "mirror-one").withMirrorTags(false), CODEC::encodeSpec,
+                        CODEC::decodeSpec, "ORG#acme#MIRRORS", "m1#SPEC"),
+                new Case<>(ItemCodec.TYPE_STATUS, new MirrorStatus(M1, MirrorState.ACTIVE, "", T0, List.of(
+                        new MirrorStatus.TagWaiting(io.lakemirror.domain.TagId.of("v1.2"), commitId(3), 4,
+                                List.of("_lakefs/abc")))), CODEC::encodeStatus, CODEC::decodeStatus, "ORG#acme#MIRRORS",
+                        "m1#STATUS"),
                 new Case<>(ItemCodec.TYPE_SOURCE, new SourceStatus(M1, "sensor-a", T0, Optional.of(T0.plusSeconds(1)),
                         Optional.of("source repository not found")), CODEC::encodeSource, CODEC::decodeSource,
                         "ORG#acme#MIRRORS", "m1#SOURCE"),
@@ -133,6 +139,14 @@ class ItemCodecTest {
                 .hasMessageContaining("schema_version 2")
                 .hasMessageContaining("pk=" + c.pk())
                 .hasMessageContaining("upgrade");
+    }
+
+    @Test
+    void decodeSpec_shouldMirrorTags_whenTheItemPredatesTheFlag() {
+        Map<String, AttributeValue> item = new HashMap<>(CODEC.encodeSpec(spec("m1", "mirror-one").withMirrorTags(false)));
+        item.remove(ItemCodec.MIRROR_TAGS);
+
+        assertThat(CODEC.decodeSpec(item).mirrorTags()).isTrue();
     }
 
     @Test
