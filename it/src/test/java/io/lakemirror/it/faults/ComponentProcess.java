@@ -44,6 +44,9 @@ final class ComponentProcess {
     private Process process;
     private int starts;
     private int kills;
+    /** How far this process's wall clock runs off the host's, from its next start (CLOCK_SKEW). */
+    private Duration clockOffset = Duration.ZERO;
+    private boolean paused;
 
     ComponentProcess(String region, Kind kind, int index, Path config, Path logDir, String classpath,
                      List<String> extraJvmOptions) {
@@ -102,6 +105,10 @@ final class ComponentProcess {
         command.add(kind.command);
         command.add("--config");
         command.add(config.toString());
+        if (!clockOffset.isZero()) {
+            command.add("--clock-offset");
+            command.add(clockOffset.toString());
+        }
         try {
             starts++;
             Files.writeString(log, "\n===== " + this + " start " + starts + " at " + java.time.Instant.now() + " =====\n",
@@ -124,15 +131,59 @@ final class ComponentProcess {
         }
         kills++;
         process.destroyForcibly();
+        paused = false;
         waitFor(process, Duration.ofSeconds(10));
         LOG.debug("killed {} (pid {})", this, process.pid());
         return true;
+    }
+
+    /** The wall-clock offset of the next incarnation (CLOCK_SKEW): its leases must not care. */
+    synchronized void clockOffset(Duration offset) {
+        clockOffset = offset;
+    }
+
+    synchronized Duration clockOffset() {
+        return clockOffset;
+    }
+
+    /**
+     * SIGSTOP (PAUSE): the process stops where it is, mid-request or mid-lease, as a long GC pause or
+     * a frozen VM would; its monotonic clock keeps counting. ProcessHandle has no signals, hence kill(1).
+     */
+    synchronized boolean pause() {
+        if (!isRunning() || paused) {
+            return false;
+        }
+        paused = signal("STOP");
+        return paused;
+    }
+
+    /** SIGCONT after {@link #pause}: the process resumes and finds its leases' time gone. */
+    synchronized boolean resume() {
+        if (!paused) {
+            return false;
+        }
+        paused = false;
+        return isRunning() && signal("CONT");
+    }
+
+    private boolean signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+            return waitFor(kill, Duration.ofSeconds(10)) && kill.exitValue() == 0;
+        } catch (IOException e) {
+            LOG.warn("cannot send SIG{} to {}: {}", name, this, e.toString());
+            return false;
+        }
     }
 
     /** SIGTERM (graceful shutdown hooks run), then SIGKILL after {@code grace}. */
     synchronized void stop(Duration grace) {
         if (!isRunning()) {
             return;
+        }
+        if (paused) {
+            resume();
         }
         process.destroy();
         if (!waitFor(process, grace)) {

@@ -165,6 +165,36 @@ final class FaultInjector implements AutoCloseable {
                 }
                 return Optional.empty();
             }
+            case CLOCK_SKEW -> {
+                Optional<ComponentProcess> target = aimedProcess(f);
+                if (target.isEmpty()) {
+                    return Optional.empty();
+                }
+                target.get().clockOffset(f.magnitude());
+                target.get().kill();
+                target.get().start();
+                return Optional.of("restarted " + target.get() + " with its wall clock " + f.magnitude().toMillis()
+                        + " ms off the host's");
+            }
+            case PAUSE -> {
+                Optional<ComponentProcess> target = aimedProcess(f).filter(ComponentProcess::pause);
+                if (target.isEmpty()) {
+                    return Optional.empty();
+                }
+                later(f.duration(), () -> target.get().resume());
+                return Optional.of("paused " + target.get() + " (SIGSTOP), SIGCONT in " + f.duration().toMillis() + " ms");
+            }
+            case LATE_EXECUTION -> {
+                String channel = "lakefs-late/" + region;
+                long token = next(channel);
+                HttpFaultProxy proxy = lakeFsProxies.get(region);
+                HttpFaultProxy.Late how = HttpFaultProxy.Late.values()[f.index() - 1];
+                proxy.seed(f.pick()).lateExecution(f.fraction(), FaultInjector::lakeFsWrite, how, f.magnitude());
+                later(f.duration(), () -> healIf(channel, token,
+                        () -> proxy.lateExecution(0, e -> false, how, Duration.ZERO)));
+                return Optional.of("lakeFS of " + region + " executing writes late (" + how + ", "
+                        + f.magnitude().toMillis() + " ms)");
+            }
             case STREAM_REPLAY -> {
                 List<ComponentProcess> promoters = fleet.of(region, ComponentProcess.Kind.PROMOTER);
                 promoters.forEach(ComponentProcess::kill);
@@ -367,6 +397,22 @@ final class FaultInjector implements AutoCloseable {
         return of.get(random.nextInt(of.size()));
     }
 
+    /** The process of the fault's kind ({@code other}) and index in its region, if one runs there. */
+    private Optional<ComponentProcess> aimedProcess(FaultSchedule.Planned f) {
+        ComponentProcess.Kind kind = ComponentProcess.Kind.valueOf(f.other().toUpperCase(java.util.Locale.ROOT));
+        List<ComponentProcess> of = fleet.of(f.region(), kind);
+        return of.isEmpty() ? Optional.empty() : Optional.of(of.get((f.index() - 1) % of.size()));
+    }
+
+    /**
+     * The service's writes to lakeFS that LATE_EXECUTION takes: create, delete and hard-reset a branch,
+     * CreateCommitRecord, create and delete a tag (lakefs-facts.md §1.2).
+     */
+    static boolean lakeFsWrite(HttpFaultProxy.Exchange e) {
+        return !e.method().equals("GET") && !e.method().equals("HEAD")
+                && e.path().matches(".*/repositories/[^/]+/(branches(/[^/]+(/hard_reset)?)?|commits|tags(/[^/]+)?)");
+    }
+
     private void restart(ComponentProcess process) {
         if (!healed) {
             process.start();
@@ -426,6 +472,7 @@ final class FaultInjector implements AutoCloseable {
             if (world.onPostgres()) {
                 world.postgres().startAgain();
             }
+            fleet.processes().forEach(ComponentProcess::resume);
             fleet.startAll();
             LOG.info("HEAL: every fault off, replication resumed, every component started");
         }, thread).join();

@@ -84,7 +84,24 @@ final class FaultSchedule {
          * {@code magnitude}. Only on a PostgreSQL run, where it takes STREAM_REPLAY's place (weight 0
          * here, so a DynamoDB run's schedule for a seed is as it always was).
          */
-        POSTGRES_RESTART(0);
+        POSTGRES_RESTART(0),
+        /**
+         * Restart one component process with its wall clock {@code magnitude} off the host's (up to ±20 s,
+         * negative: behind), which it keeps until its next restart; its leases must not care.
+         */
+        CLOCK_SKEW(5),
+        /**
+         * SIGSTOP one component process (a promoter or a sensor, the lease holders, twice as often as a
+         * validator) for {@code duration}, longer than its lease, then SIGCONT.
+         */
+        PAUSE(5),
+        /**
+         * The lakeFS of a region takes a fraction of the service's writes (hard reset, branch create and
+         * delete, CreateCommitRecord, tags) late, for {@code duration}: forwarded with the answer held back
+         * for {@code magnitude} (#1) or dropped (#2), or held for {@code magnitude} and only then forwarded,
+         * after the client gave up and its lease passed (#3, a zombie write).
+         */
+        LATE_EXECUTION(6);
 
         final int weight;
 
@@ -116,9 +133,10 @@ final class FaultSchedule {
                 s.append(" ").append(region);
             }
             if (other != null) {
-                s.append(kind == Kind.KILL ? "/" : "->").append(other);
+                s.append(kind == Kind.KILL || kind == Kind.CLOCK_SKEW || kind == Kind.PAUSE ? "/" : "->").append(other);
             }
-            if (kind == Kind.KILL || kind == Kind.REPLICATION_HOLD || kind == Kind.SOURCE_FORCE_RESET
+            if (kind == Kind.KILL || kind == Kind.CLOCK_SKEW || kind == Kind.PAUSE || kind == Kind.LATE_EXECUTION
+                    || kind == Kind.REPLICATION_HOLD || kind == Kind.SOURCE_FORCE_RESET
                     || kind == Kind.BRANCH_RECREATE || AIMED.contains(kind)) {
                 s.append(" #").append(index);
             }
@@ -293,6 +311,30 @@ final class FaultSchedule {
                 case S3_CORRUPT -> {
                     index = 1 + random.nextInt(repositories);
                     duration = millis(random, 5_000, 20_000);
+                }
+                case CLOCK_SKEW -> {
+                    ComponentProcess.Kind component = ComponentProcess.Kind.values()[random.nextInt(ComponentProcess.Kind.values().length)];
+                    other = component.command;
+                    index = 1 + random.nextInt(component == ComponentProcess.Kind.PROMOTER ? promoters.getOrDefault(region, 1)
+                            : component == ComponentProcess.Kind.VALIDATOR ? validators.getOrDefault(region, 1) : 1);
+                    magnitude = millis(random, -20_000, 20_000);
+                    duration = Duration.ZERO;
+                }
+                case PAUSE -> {
+                    ComponentProcess.Kind component = List.of(ComponentProcess.Kind.PROMOTER, ComponentProcess.Kind.PROMOTER,
+                            ComponentProcess.Kind.SENSOR, ComponentProcess.Kind.VALIDATOR).get(random.nextInt(4));
+                    other = component.command;
+                    index = 1 + random.nextInt(component == ComponentProcess.Kind.PROMOTER ? promoters.getOrDefault(region, 1)
+                            : component == ComponentProcess.Kind.VALIDATOR ? validators.getOrDefault(region, 1) : 1);
+                    // Longer than the promotion lease (60 s) and the sensor's scan lease.
+                    duration = millis(random, 62_000, 80_000);
+                }
+                case LATE_EXECUTION -> {
+                    index = 1 + random.nextInt(3);
+                    fraction = 0.3 + 0.5 * random.nextDouble();
+                    // Past the client's deadline (lease end less a margin) and the lease (60 s) itself.
+                    magnitude = millis(random, 62_000, 90_000);
+                    duration = millis(random, 3_000, 15_000);
                 }
                 default -> throw new IllegalStateException("unplanned fault kind " + kind);
             }

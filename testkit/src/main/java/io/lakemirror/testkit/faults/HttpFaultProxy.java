@@ -123,6 +123,11 @@ public final class HttpFaultProxy implements AutoCloseable {
     private Predicate<Exchange> corrupt = e -> false;
     private final AtomicLong cutOff = new AtomicLong();
     private final AtomicLong corrupted = new AtomicLong();
+    private double lateFraction;
+    private Predicate<Exchange> lateWhich = e -> false;
+    private Late lateHow = Late.ANSWER_LATE;
+    private Duration lateBy = Duration.ZERO;
+    private final AtomicLong lateExecuted = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong delayed = new AtomicLong();
@@ -237,6 +242,40 @@ public final class HttpFaultProxy implements AutoCloseable {
         return corrupted.get();
     }
 
+    /** How a {@link #lateExecution} takes a request. */
+    public enum Late {
+        /** Forwarded at once; the answer is held back for the delay (the client gave up by then): it landed unseen. */
+        ANSWER_LATE,
+        /** Forwarded at once; when the answer comes, the client's connection is closed instead: it landed unseen. */
+        ANSWER_DROPPED,
+        /**
+         * Held, and forwarded to the server only after the delay, when the client has given up and its
+         * lease has passed: a zombie write, executed after its writer lost the right to make it.
+         */
+        ZOMBIE
+    }
+
+    /**
+     * Late execution of a fraction of the requests matching {@code which} (none: fraction 0): see
+     * {@link Late}. {@code by} should outlast the client's timeout and its lease. Independent of
+     * {@link #scope}; the other faults do not apply to a request taken here.
+     */
+    public HttpFaultProxy lateExecution(double fraction, Predicate<Exchange> which, Late how, Duration by) {
+        checkFraction(fraction);
+        synchronized (lock) {
+            lateFraction = fraction;
+            lateWhich = Objects.requireNonNull(which, "which");
+            lateHow = Objects.requireNonNull(how, "how");
+            lateBy = Objects.requireNonNull(by, "by");
+        }
+        return this;
+    }
+
+    /** Requests taken by {@link #lateExecution} so far. */
+    public long lateExecuted() {
+        return lateExecuted.get();
+    }
+
     /** Restarts the random sequence. */
     public HttpFaultProxy seed(long seed) {
         synchronized (lock) {
@@ -251,6 +290,8 @@ public final class HttpFaultProxy implements AutoCloseable {
             failFraction = 0;
             delayFraction = 0;
             hangFraction = 0;
+            lateFraction = 0;
+            lateWhich = e -> false;
             scope = e -> true;
             cut = e -> false;
             corrupt = e -> false;
@@ -262,7 +303,7 @@ public final class HttpFaultProxy implements AutoCloseable {
         return new Stats(forwarded.get(), failed.get(), delayed.get(), hung.get());
     }
 
-    private enum Action { FORWARD, FAIL, DELAY, HANG, CUT }
+    private enum Action { FORWARD, FAIL, DELAY, HANG, CUT, LATE }
 
     private void handle(HttpServerRequest request) {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -272,8 +313,13 @@ public final class HttpFaultProxy implements AutoCloseable {
             Action action = Action.FORWARD;
             long millis = 0;
             ErrorAnswer answer = null;
+            Late how = null;
             synchronized (lock) {
-                if (cut.test(exchange)) {
+                if (lateFraction > 0 && lateWhich.test(exchange) && random.nextDouble() < lateFraction) {
+                    action = Action.LATE;
+                    how = lateHow;
+                    millis = lateBy.toMillis();
+                } else if (cut.test(exchange)) {
                     action = Action.CUT;
                 } else if (scope.test(exchange)) {
                     if (failFraction > 0 && random.nextDouble() < failFraction) {
@@ -310,12 +356,32 @@ public final class HttpFaultProxy implements AutoCloseable {
                     delayed.incrementAndGet();
                     vertx.setTimer(Math.max(1, millis), id -> forward(request, exchange, body));
                 }
+                case LATE -> late(request, exchange, body, how, millis);
                 case FORWARD -> forward(request, exchange, body);
             }
         }).onFailure(e -> LOG.debug("Fault proxy {}: reading a request failed: {}", name, e.toString()));
     }
 
+    private void late(HttpServerRequest request, Exchange exchange, Buffer body, Late how, long millis) {
+        lateExecuted.incrementAndGet();
+        LOG.debug("Fault proxy {}: late execution ({}, {} ms) of {} {}", name, how, millis, exchange.method(), exchange.path());
+        switch (how) {
+            case ANSWER_LATE -> forward(request, body, answer ->
+                    vertx.setTimer(Math.max(1, millis), id -> reply(request, exchange, answer)));
+            case ANSWER_DROPPED -> forward(request, body, answer -> {
+                forwarded.incrementAndGet();
+                request.connection().close();
+            });
+            // The client's own deadline closes its connection; the held request goes to the server regardless.
+            case ZOMBIE -> vertx.setTimer(Math.max(1, millis), id -> forward(request, exchange, body));
+        }
+    }
+
     private void forward(HttpServerRequest request, Exchange exchange, Buffer body) {
+        forward(request, body, answer -> reply(request, exchange, answer));
+    }
+
+    private void forward(HttpServerRequest request, Buffer body, java.util.function.Consumer<Answer> onAnswer) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         request.headers().forEach(h -> {
             if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
@@ -332,7 +398,7 @@ public final class HttpFaultProxy implements AutoCloseable {
         client.request(options)
                 .compose(upstream -> upstream.send(body))
                 .compose(response -> response.body().map(b -> new Answer(response, b)))
-                .onSuccess(answer -> reply(request, exchange, answer))
+                .onSuccess(onAnswer::accept)
                 .onFailure(e -> {
                     LOG.debug("Fault proxy {}: {} {} failed upstream: {}", name, request.method(), request.uri(), e.toString());
                     if (!request.response().ended() && !request.response().closed()) {
