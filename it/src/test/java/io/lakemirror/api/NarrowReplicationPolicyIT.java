@@ -50,7 +50,11 @@ class NarrowReplicationPolicyIT {
                 .config("commit_sensor.process_branches_duration", "200ms").start()) {
             String namespace = world.site(B).storageNamespace(SOURCE.value());
             Policy narrow = ReplicatorPolicies.narrowCorrected(SOURCE.value(), MIRROR.value(), namespace);
-            world.sites().forEach(site -> site.lakeFs().attachPolicy(world.replicationUser(), narrow));
+            Policy tags = ReplicatorPolicies.tagsNarrow(SOURCE.value(), MIRROR.value());
+            world.sites().forEach(site -> {
+                site.lakeFs().attachPolicy(world.replicationUser(), narrow);
+                site.lakeFs().attachPolicy(world.replicationUser(), tags);
+            });
             try (RegionProcess a = start(world, A); RegionProcess b = start(world, B);
                  SdkLakeFs lakeFsB = SdkLakeFs.create(world.site(B).lakeFsEndpoint(), world.adminAccessKeyId(),
                          new Secret(world.adminSecretAccessKey()))) {

@@ -58,8 +58,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *   <li>I5 same IDs: every mirror commit exists on the source with identical fields and hashes to its ID;
  *       a head's record is re-read with the periodic file check (a record tampered later is caught too);</li>
  *   <li>I6 read-only: the mirror repository is read-only, and nobody else wrote to it: it holds no
- *       commit the source does not have, no branch the source never had, and no tag (the service never
- *       writes tags);</li>
+ *       commit the source does not have, and no branch the source never had;</li>
+ *   <li>tags: every mirror tag names a commit that the same source tag named at some moment (I2, with the
+ *       polls' and the workload's witnesses as for heads, and the same grace), whose files are in the mirror
+ *       namespace (I1) and whose history has the source's IDs (I5); after the heal the tags are the source's
+ *       ({@link #differences});</li>
  *   <li>I4 liveness, at the end: {@link #awaitConvergence}.</li>
  * </ul>
  *
@@ -127,6 +130,15 @@ public final class Auditor implements AutoCloseable {
         for (MirrorAudit audit : mirrors.values()) {
             if (audit.mirror.source().equals(sourceRepository)) {
                 audit.witnessed.add(new Witnessed(branch, new SourceEvent(head, order)));
+            }
+        }
+    }
+
+    /** Tells the auditor that a source tag named {@code commit}, as the workload just made it; never blocks. */
+    public void witnessSourceTag(io.lakemirror.domain.RepositoryId sourceRepository, String tag, CommitId commit) {
+        for (MirrorAudit audit : mirrors.values()) {
+            if (audit.mirror.source().equals(sourceRepository)) {
+                audit.witnessedTags.add(Map.entry(tag, commit));
             }
         }
     }
@@ -284,6 +296,11 @@ public final class Auditor implements AutoCloseable {
                 out.add(m.name() + ": source heads " + source + " but mirror heads " + mirror);
                 continue;
             }
+            Map<String, CommitId> sourceTags = tags(m.sourceLakeFs(), m.source());
+            Map<String, CommitId> mirrorTags = tags(m.mirrorLakeFs(), m.mirror());
+            if (!sourceTags.equals(mirrorTags)) {
+                out.add(m.name() + ": source tags " + sourceTags + " but mirror tags " + mirrorTags);
+            }
             for (Map.Entry<BranchId, CommitId> branch : source.entrySet()) {
                 List<CommitId> sourceLog = log(m.sourceLakeFs(), m.source(), branch.getValue());
                 List<CommitId> mirrorLog = log(m.mirrorLakeFs(), m.mirror(), branch.getValue());
@@ -316,6 +333,12 @@ public final class Auditor implements AutoCloseable {
             violations.add(v);
             LOG.error("VIOLATION {}", v);
         }
+    }
+
+    private static Map<String, CommitId> tags(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo) {
+        return Page.all(after -> lakeFs.listTags(repo, PageRequest.largest().after(after)))
+                .collect(Collectors.toMap(t -> t.id().value(), io.lakemirror.lakefs.Tag::commitId, (a, b) -> a,
+                        java.util.TreeMap::new));
     }
 
     private static Map<BranchId, CommitId> heads(LakeFs lakeFs, io.lakemirror.domain.RepositoryId repo) {
@@ -379,6 +402,11 @@ public final class Auditor implements AutoCloseable {
         /** Every source head seen per branch, in observation order; empty = deleted. */
         final Map<BranchId, List<SourceEvent>> sourceHistory = new HashMap<>();
         final java.util.Queue<Witnessed> witnessed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Every commit each source tag was seen or witnessed at. */
+        final Map<String, Set<CommitId>> sourceTagHistory = new HashMap<>();
+        final java.util.Queue<Map.Entry<String, CommitId>> witnessedTags = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** The mirror tags already checked, at the commit they were checked at. */
+        final Map<String, CommitId> mirrorTags = new HashMap<>();
         /** I2/I3 checks that failed on the history known so far, waiting for late witnesses. */
         final List<Pending> pending = new ArrayList<>();
         final Map<BranchId, CommitId> mirrorHeads = new HashMap<>();
@@ -458,8 +486,8 @@ public final class Auditor implements AutoCloseable {
                 // Repository flags and tags are re-read with the periodic checks: a call each per round
                 // and mirror would slow every round down on a loaded machine.
                 checkReadOnly();
-                checkNoTags();
             }
+            checkTags(recheckFiles);
             checkNoForeignBranches(mirrorNow);
             for (Map.Entry<BranchId, CommitId> e : mirrorNow.entrySet()) {
                 BranchId branch = e.getKey();
@@ -503,12 +531,34 @@ public final class Auditor implements AutoCloseable {
             }
         }
 
-        /** I6: no tag: the service never writes tags. */
-        void checkNoTags() {
-            Page<io.lakemirror.lakefs.Tag> tags = mirror.mirrorLakeFs().listTags(mirror.mirror(), PageRequest.first(10));
-            for (io.lakemirror.lakefs.Tag tag : tags.results()) {
-                report("I6", mirror.name(), "*", "mirror repository has tag " + tag
-                        + ", but the service never writes tags: someone else created it");
+        /**
+         * Tags like heads: I2 (the source tag had that commit, from polls after the mirror's listing and witnesses),
+         * I1 and I5 for each mirror tag new or moved since the last round (all of them again on file re-checks).
+         */
+        void checkTags(boolean recheckFiles) {
+            Map<String, CommitId> mirrorNow = tags(mirror.mirrorLakeFs(), mirror.mirror());
+            tags(mirror.sourceLakeFs(), mirror.source())
+                    .forEach((t, c) -> sourceTagHistory.computeIfAbsent(t, k -> new HashSet<>()).add(c));
+            for (Map.Entry<String, CommitId> w; (w = witnessedTags.poll()) != null; ) {
+                sourceTagHistory.computeIfAbsent(w.getKey(), k -> new HashSet<>()).add(w.getValue());
+            }
+            mirrorTags.keySet().retainAll(mirrorNow.keySet());
+            for (Map.Entry<String, CommitId> tag : mirrorNow.entrySet()) {
+                String name = tag.getKey();
+                CommitId commit = tag.getValue();
+                boolean changed = !commit.equals(mirrorTags.get(name));
+                if (!changed && !recheckFiles) {
+                    continue;
+                }
+                // Reported under "tag <name>" in the branch column.
+                BranchId label = BranchId.of("tag-" + name.replaceAll("[^\\w-]", "_"));
+                if (changed) {
+                    check("I2", label, () -> sourceTagHistory.getOrDefault(name, Set.of()).contains(commit),
+                            "mirror tag " + name + " names " + commit + ", which source tag " + name + " never named");
+                    checkSameIds(label, commit);
+                }
+                checkFiles(label, commit, !changed);
+                mirrorTags.put(name, commit);
             }
         }
 
