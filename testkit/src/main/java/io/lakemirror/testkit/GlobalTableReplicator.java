@@ -70,6 +70,10 @@ public final class GlobalTableReplicator implements AutoCloseable {
     private final AtomicLong replicated = new AtomicLong();
     private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong restored = new AtomicLong();
+    /** The region that first wrote each item, to find items more than one region writes. */
+    private final Map<Map<String, AttributeValue>, String> writers = new HashMap<>();
+    /** Items written by more than one region, with those regions; guarded by {@link #lock}. */
+    private final Map<Map<String, AttributeValue>, java.util.Set<String>> multiWriter = new LinkedHashMap<>();
     private volatile boolean closed;
 
     private GlobalTableReplicator(Builder b) {
@@ -115,6 +119,20 @@ public final class GlobalTableReplicator implements AutoCloseable {
     /** Later writes written again because an earlier replicated write raced over them. */
     public long restored() {
         return restored.get();
+    }
+
+    /**
+     * The keys of items that more than one region wrote, with those regions. A global table keeps only
+     * the last writer's item, and a condition checked in one region never saw the other's write: the
+     * design gives every item one writing region (docs/design/pipeline.md), so an entry here names
+     * where the service departs from it.
+     */
+    public Map<Map<String, AttributeValue>, java.util.Set<String>> multiWriterItems() {
+        synchronized (lock) {
+            Map<Map<String, AttributeValue>, java.util.Set<String>> copy = new LinkedHashMap<>();
+            multiWriter.forEach((k, v) -> copy.put(k, java.util.Set.copyOf(v)));
+            return copy;
+        }
     }
 
     /** Local writes of {@code region} read from its stream so far (a test waits on it to order writes). */
@@ -211,6 +229,16 @@ public final class GlobalTableReplicator implements AutoCloseable {
             }
             stamp = new Stamp(clock.instant(), replica.region);
             Write local = new Write(key, image, stamp);
+            String first = writers.putIfAbsent(key, replica.region);
+            if (first != null && !first.equals(replica.region)) {
+                java.util.Set<String> regions = multiWriter.computeIfAbsent(key, k -> new java.util.TreeSet<>());
+                if (regions.isEmpty()) {
+                    LOG.info("Global table {}: item {} is written by {} and by {} ({}): last writer wins", table, key,
+                            first, replica.region, image.isPresent() ? "a put" : "a delete");
+                }
+                regions.add(first);
+                regions.add(replica.region);
+            }
             replica.winners.put(key, local);
             replica.localWrites.incrementAndGet();
             for (Replica other : replicas.values()) {
@@ -296,8 +324,9 @@ public final class GlobalTableReplicator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("Global table {} replication stopped: {} write(s) replicated, {} superseded, {} restored", table,
-                replicated.get(), superseded.get(), restored.get());
+        LOG.info("Global table {} replication stopped: {} write(s) replicated, {} superseded, {} restored, {} item(s)"
+                + " written by more than one region", table, replicated.get(), superseded.get(), restored.get(),
+                multiWriterItems().size());
     }
 
     @Override

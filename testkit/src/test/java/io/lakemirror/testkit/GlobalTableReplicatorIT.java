@@ -75,6 +75,7 @@ class GlobalTableReplicatorIT {
             assertThat(read(b, table, "mirror-1")).contains("ACTIVE");
             assertThat(replicator.localWrites(B)).as("B's stream held only the replica, not a write of B").isZero();
             assertThat(replicator.replicated()).as("writes applied (none echoed back to A)").isEqualTo(1);
+            assertThat(replicator.multiWriterItems()).as("items written by more than one region").isEmpty();
         }
     }
 
@@ -92,6 +93,8 @@ class GlobalTableReplicatorIT {
                     .until(() -> replicator.isIdle() && read(a, table, "mirror-1").equals(Optional.of("from B"))
                             && read(b, table, "mirror-1").equals(Optional.of("from B")));
             assertThat(replicator.superseded() + replicator.restored()).as("A's earlier write lost in B").isPositive();
+            assertThat(replicator.multiWriterItems()).as("items written by more than one region")
+                    .containsEntry(key("mirror-1"), java.util.Set.of(A, B));
         }
     }
 
