@@ -315,12 +315,12 @@ public final class HttpFaultProxy implements AutoCloseable {
             ErrorAnswer answer = null;
             Late how = null;
             synchronized (lock) {
-                if (lateFraction > 0 && lateWhich.test(exchange) && random.nextDouble() < lateFraction) {
+                if (cut.test(exchange)) {
+                    action = Action.CUT;
+                } else if (lateFraction > 0 && lateWhich.test(exchange) && random.nextDouble() < lateFraction) {
                     action = Action.LATE;
                     how = lateHow;
                     millis = lateBy.toMillis();
-                } else if (cut.test(exchange)) {
-                    action = Action.CUT;
                 } else if (scope.test(exchange)) {
                     if (failFraction > 0 && random.nextDouble() < failFraction) {
                         action = Action.FAIL;
