@@ -96,7 +96,8 @@ final class FaultHarness implements AutoCloseable {
      * and tampered messages ended, the strict audit of the mirror whose data objects are replicated, and
      * what the route partitions and the corruption hit.
      */
-    record AfterHeal(Map<String, Long> auditRounds, List<String> promotedDisagreements, QueueFaults.Outcome queue,
+    record AfterHeal(Map<String, Long> auditRounds, boolean promotedChecked, List<String> promotedDisagreements,
+                     QueueFaults.Outcome queue,
                      String strictMirror, boolean strictClean, String strictReport, Map<String, Long> routesCut,
                      long s3Corrupted) {
         long fewestAuditRounds() {
@@ -106,7 +107,8 @@ final class FaultHarness implements AutoCloseable {
         String describe() {
             return "  complete audit rounds per mirror during the fault phase: " + auditRounds + "\n"
                     + "  I7 (mirrors database's promoted heads = lakeFS heads after the heal): "
-                    + (promotedDisagreements.isEmpty() ? "agree" : promotedDisagreements) + "\n"
+                    + (!promotedChecked ? "not checked (no convergence)"
+                    : promotedDisagreements.isEmpty() ? "agree" : promotedDisagreements) + "\n"
                     + "  queue faults: " + queue.describe() + "\n"
                     + "  strict audit of " + strictMirror + " (data objects replicated): "
                     + (strictClean ? "clean" : "NOT clean") + ", " + strictReport + "\n"
@@ -483,7 +485,7 @@ final class FaultHarness implements AutoCloseable {
         String summary = report == null ? "not run (no convergence)" : report.outcome() + ", " + report.counts()
                 + (report.outcome() == io.lakemirror.audit.AuditReport.Outcome.CLEAN ? ""
                 : " findings " + report.findings().stream().limit(5).map(Object::toString).toList());
-        return new AfterHeal(auditRounds, disagreements, queue, strict.name(), clean, summary, routes.stats(),
+        return new AfterHeal(auditRounds, converged, disagreements, queue, strict.name(), clean, summary, routes.stats(),
                 s3Proxy.corrupted());
     }
 
