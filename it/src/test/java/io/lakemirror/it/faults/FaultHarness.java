@@ -357,7 +357,8 @@ final class FaultHarness implements AutoCloseable {
             // Several writers per repository: each waits on lakeFS most of the time, and 1,000 commits need the overlap.
             for (int writer = 0; writer < settings.writers(); writer++) {
                 SourceWorkload w = new SourceWorkload(user(source.getValue().get(0)), repo, writer, ++workloadSeed,
-                        (branch, head) -> auditor.witnessSource(repo, branch, head));
+                        (branch, head) -> auditor.witnessSource(repo, branch, head))
+                        .witnessingTags((tag, commit) -> auditor.witnessSourceTag(repo, tag, commit));
                 workloads.add(w);
                 Thread t = new Thread(w, "workload-" + repo + "-" + writer);
                 t.setDaemon(true);

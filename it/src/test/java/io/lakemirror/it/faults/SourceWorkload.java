@@ -7,7 +7,9 @@ import io.lakemirror.testkit.LakeFsUser;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +58,12 @@ final class SourceWorkload implements Runnable {
     private int retries;
     private int nextBranch;
     private volatile RuntimeException failure;
+    /** This writer's tags and the commit each names now; tags of several writers never share a name. */
+    private final Map<String, CommitId> tags = new HashMap<>();
+    private final String tagPrefix;
+    private volatile BiConsumer<String, CommitId> tagWitness = (tag, commit) -> { };
+    private int tagged;
+    private int untagged;
 
     /**
      * @param writer which of the repository's concurrent writers this is: writer 0 works on {@code main}
@@ -70,8 +78,15 @@ final class SourceWorkload implements Runnable {
         this.repository = repository;
         this.trunk = writer == 0 ? MAIN : BranchId.of("trunk-" + writer);
         this.prefix = "feature-" + writer + "-";
+        this.tagPrefix = "v" + writer + "-";
         this.random = new Random(seed);
         this.witness = witness;
+    }
+
+    /** Tells {@code witness} of every tag this writer creates or moves, with its commit (the auditor's tag I2). */
+    SourceWorkload witnessingTags(BiConsumer<String, CommitId> witness) {
+        this.tagWitness = witness;
+        return this;
     }
 
     RepositoryId repository() {
@@ -130,7 +145,8 @@ final class SourceWorkload implements Runnable {
     String summary() {
         return name() + ": " + commits.get() + " commits (" + merges + " merges), " + created + " branches created, "
                 + deleted + " deleted, " + recreated + " deleted and recreated, " + resets + " reset backwards, "
-                + sideways + " reset sideways (" + requestedResets + " resets and " + requestedRecreates
+                + sideways + " reset sideways, " + tagged + " tags created or moved, " + untagged + " tags deleted ("
+                + requestedResets + " resets and " + requestedRecreates
                 + " recreations asked for by the fault schedule), " + retries + " calls repeated after injected failures";
     }
 
@@ -150,8 +166,10 @@ final class SourceWorkload implements Runnable {
             return;
         }
         int dice = random.nextInt(100);
-        if (dice < 70 || branches.size() < 2) {
+        if (dice < 67 || branches.size() < 2) {
             commit(branches.get(random.nextInt(branches.size())));
+        } else if (dice < 70) {
+            tag();
         } else if (dice < 80) {
             merge();
         } else if (dice < 85) {
@@ -281,6 +299,43 @@ final class SourceWorkload implements Runnable {
         }
         witness.accept(branch, Optional.of(idempotent("head of " + branch, () -> lakeFs.head(repository, branch))));
         return true;
+    }
+
+    /**
+     * Creates one of this writer's few tags at the head of one of its branches, or deletes it, or moves
+     * it there (deleted and created again, as lakeFS has no tag update).
+     */
+    private void tag() {
+        String tag = tagPrefix + random.nextInt(3);
+        if (tags.containsKey(tag)) {
+            try {
+                retrying("delete tag " + tag, () -> {
+                    lakeFs.deleteTag(repository, tag);
+                    return null;
+                });
+            } catch (IllegalStateException e) {
+                if (status(e) != 404) {
+                    throw e;
+                }
+                // An earlier attempt that failed in transit had deleted it.
+            } catch (UncheckedIOException e) {
+                LOG.warn("workload on {}: deleting tag {} failed in transit ({}); it is gone or goes on the next try",
+                        repository, tag, e.getMessage());
+                return;
+            }
+            tags.remove(tag);
+            untagged++;
+            if (random.nextBoolean()) {
+                return;
+            }
+        }
+        BranchId branch = branches.get(random.nextInt(branches.size()));
+        CommitId head = idempotent("head of " + branch, () -> lakeFs.head(repository, branch));
+        CommitId commit = ambiguous("create tag " + tag, () -> lakeFs.createTag(repository, tag, head.value()),
+                () -> lakeFs.tag(repository, tag));
+        tags.put(tag, commit);
+        tagged++;
+        tagWitness.accept(tag, commit);
     }
 
     /** Repeats a call that lakeFS failed before changing anything (an injected 500, 503 or 429). */
