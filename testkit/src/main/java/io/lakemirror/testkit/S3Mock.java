@@ -1,19 +1,13 @@
 package io.lakemirror.testkit;
 
 import com.adobe.testing.s3mock.S3MockApplication;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /**
  * S3 on one machine: Adobe S3Mock embedded in this JVM on free ports, one server holding every
@@ -24,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  * this class turns Spring Boot's logging system off before the first start and quiets Tomcat's
  * java.util.logging output instead.
  */
-public final class S3Mock implements AutoCloseable {
+public final class S3Mock extends FolderBackedS3 {
     private static final Logger LOG = LoggerFactory.getLogger(S3Mock.class);
     private static final String SPRING_LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
     /** Strong references: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
@@ -34,14 +28,10 @@ public final class S3Mock implements AutoCloseable {
             java.util.logging.Logger.getLogger("org.apache.tomcat"));
 
     private final S3MockApplication application;
-    private final Path root;
-    private final S3Client client;
-    private volatile boolean closed;
 
     private S3Mock(S3MockApplication application, Path root) {
+        super("S3Mock", application.getHttpPort(), root);
         this.application = application;
-        this.root = root;
-        this.client = LocalAws.s3(endpoint());
     }
 
     /** Starts S3Mock with a fresh, temporary storage folder, on a free port. */
@@ -62,12 +52,7 @@ public final class S3Mock implements AutoCloseable {
         }
         long started = System.nanoTime();
         quietLogging();
-        Path root;
-        try {
-            root = Files.createTempDirectory("lakemirror-s3mock-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a storage folder for S3Mock", e);
-        }
+        Path root = StorageFolders.create("s3mock");
         Map<String, Object> properties = new HashMap<>();
         properties.put(S3MockApplication.PROP_HTTP_PORT, httpPort == 0 ? S3MockApplication.RANDOM_PORT : httpPort);
         properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
@@ -97,58 +82,13 @@ public final class S3Mock implements AutoCloseable {
         QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
     }
 
-    /** The plain-HTTP endpoint. */
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + application.getHttpPort());
-    }
-
-    /** A path-style client of this server, owned by it (closed with it). */
-    public S3Client client() {
-        return client;
-    }
-
-    /** Creates {@code bucket} unless it exists. */
-    public void createBucket(String bucket) {
-        try {
-            client.createBucket(b -> b.bucket(bucket));
-        } catch (BucketAlreadyOwnedByYouException e) {
-            LOG.trace("Bucket {} exists (kept)", bucket);
-        }
-    }
-
-    /** Stops the server; its storage folder is removed. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        long started = System.nanoTime();
-        client.close();
+    int port() {
+        return application.getHttpPort();
+    }
+
+    @Override
+    void stopServer() {
         application.stop();
-        deleteRecursively(root);
-        LOG.info("S3Mock stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.trace("Cannot delete {} ({})", p, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("Cannot remove S3Mock storage {} ({})", dir, e.toString());
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "S3Mock[" + (closed ? "closed" : endpoint().toString()) + "]";
     }
 }

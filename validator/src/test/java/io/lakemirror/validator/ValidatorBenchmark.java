@@ -9,7 +9,9 @@ import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.graveler.GravelerWriter.WrittenMetaRange;
 import io.lakemirror.graveler.GravelerWriter.WrittenRange;
 import io.lakemirror.store.StoreFixtures;
+import io.lakemirror.testkit.EmbeddedS3;
 import io.lakemirror.testkit.S3Mock;
+import io.lakemirror.testkit.S3ProxyServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,19 +23,20 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Not a test: what validating a head costs. A fresh metarange of 10,000 ranges is validated, then
- * follow-up commits that each changed one range. The bucket is S3Mock through the S3 adapter
- * ({@code s3mock}, default) or the in-memory store with a fixed latency per request
- * ({@code memory}); the mirrors database and refstore are in memory in both.
+ * follow-up commits that each changed one range. The bucket is an embedded S3 server through the S3
+ * adapter (S3Mock, {@code s3mock}, the default, or S3Proxy, {@code s3proxy}) or the in-memory store
+ * with a fixed latency per request ({@code memory}); the mirrors database and refstore are in memory
+ * in all three.
  *
  * <pre>
  * mvn -q -pl validator -am install -DskipTests
  * mvn -q -pl validator exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.lakemirror.validator.ValidatorBenchmark -Dexec.args="s3mock 10000"
+ *     -Dexec.mainClass=io.lakemirror.validator.ValidatorBenchmark -Dexec.args="s3proxy 10000"
  * mvn -q -pl validator exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.lakemirror.validator.ValidatorBenchmark -Dexec.args="memory 10000 10"
  * </pre>
  *
- * Arguments: store ({@code s3mock} | {@code memory}), number of ranges, and for {@code memory} the
+ * Arguments: store ({@code s3mock} | {@code s3proxy} | {@code memory}), number of ranges, and for {@code memory} the
  * milliseconds each request takes.
  */
 public final class ValidatorBenchmark {
@@ -55,19 +58,21 @@ public final class ValidatorBenchmark {
 
         ValidatorFixture f = new ValidatorFixture();
         StorageNamespace ns = f.ns;
-        S3Mock s3Mock = null;
+        EmbeddedS3 s3 = null;
         Uploader upload;
         BlockStore bucket;
-        if (store.equals("s3mock")) {
-            s3Mock = S3Mock.start();
-            S3Mock mock = s3Mock;
-            mock.createBucket(ns.bucket());
-            upload = (key, bytes) -> mock.client().putObject(r -> r.bucket(ns.bucket()).key(key), RequestBody.fromBytes(bytes));
-            bucket = new S3BlockStore(mock.client());
-        } else {
+        if (store.equals("s3mock") || store.equals("s3proxy")) {
+            s3 = store.equals("s3mock") ? S3Mock.start() : S3ProxyServer.start();
+            EmbeddedS3 server = s3;
+            server.createBucket(ns.bucket());
+            upload = (key, bytes) -> server.client().putObject(r -> r.bucket(ns.bucket()).key(key), RequestBody.fromBytes(bytes));
+            bucket = new S3BlockStore(server.client());
+        } else if (store.equals("memory")) {
             InMemoryBlockStore memory = new InMemoryBlockStore();
             upload = (key, bytes) -> memory.put(ns.bucket(), key, bytes);
             bucket = new SlowBlockStore(memory, Duration.ofMillis(latencyMillis));
+        } else {
+            throw new IllegalArgumentException("store is s3mock, s3proxy or memory, not " + store);
         }
         CountingBlockStore counted = new CountingBlockStore(bucket);
         try {
@@ -97,7 +102,7 @@ public final class ValidatorBenchmark {
                     head = child;
                 }
                 System.out.println();
-                System.out.println("store: " + (store.equals("s3mock") ? "S3Mock through S3BlockStore"
+                System.out.println("store: " + (s3 != null ? s3 + " through S3BlockStore"
                         : "in-memory, " + latencyMillis + " ms per request") + "; file-check threads: "
                         + ValidatorOptions.DEFAULT_FILE_CHECK_THREADS + "; cores: " + Runtime.getRuntime().availableProcessors());
                 System.out.println("| commit | HEAD | GET (ranged reads) | ranges from cache | wall time |");
@@ -107,8 +112,8 @@ public final class ValidatorBenchmark {
                 validator.close();
             }
         } finally {
-            if (s3Mock != null) {
-                s3Mock.close();
+            if (s3 != null) {
+                s3.close();
             }
         }
     }

@@ -15,8 +15,10 @@ import io.lakemirror.graveler.Fixtures;
 import io.lakemirror.graveler.GravelerReader;
 import io.lakemirror.graveler.GravelerWriter;
 import io.lakemirror.graveler.RangeInfo;
+import io.lakemirror.testkit.EmbeddedS3;
 import io.lakemirror.testkit.LocalAws;
 import io.lakemirror.testkit.S3Mock;
+import io.lakemirror.testkit.S3ProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Instant;
@@ -31,12 +33,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -45,33 +51,57 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
 
 /**
- * The S3 block store against S3Mock: HEAD, ranged reads equal to the object's bytes, lakeFS
- * metadata files read through the graveler codec in ranges, and failures as domain exceptions.
- * One server for the class.
+ * The S3 block store against each embedded S3 server: HEAD, ranged reads equal to the object's bytes,
+ * lakeFS metadata files read through the graveler codec in ranges, and failures as domain exceptions.
+ * Every case runs on S3Mock (the two-region world's S3) and on S3Proxy (whose cost per request does not
+ * grow with the bucket), one server per run of the class.
  */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(S3BlockStoreIT.Server.class)
 class S3BlockStoreIT {
     private static final String BUCKET = "lakemirror-eu-west-1";
-    private static S3Mock s3Mock;
+    private static EmbeddedS3 s3;
+
+    /** Which server this run of the class is on (named in the report). */
+    @Parameter
+    Server server;
 
     private final GetRecorder gets = new GetRecorder();
     private S3BlockStore store;
 
-    @BeforeAll
-    static void startS3Mock() {
-        s3Mock = S3Mock.start();
-        s3Mock.createBucket(BUCKET);
+    /** The embedded S3 servers the cases run on. */
+    enum Server {
+        S3MOCK(S3Mock::start),
+        S3PROXY(S3ProxyServer::start);
+
+        private final Supplier<EmbeddedS3> start;
+
+        Server(Supplier<EmbeddedS3> start) {
+            this.start = start;
+        }
     }
 
-    @AfterAll
-    static void stopS3Mock() {
-        if (s3Mock != null) {
-            s3Mock.close();
+    @BeforeParameterizedClassInvocation
+    static void startServer(Server server) {
+        s3 = server.start.get();
+        s3.createBucket(BUCKET);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stopServer() {
+        if (s3 != null) {
+            s3.close();
+            s3 = null;
         }
+    }
+
+    private static EmbeddedS3 s3() {
+        return s3;
     }
 
     @BeforeEach
     void openStore() {
-        ReplicationConfig config = config(s3Mock.endpoint().toString());
+        ReplicationConfig config = config(s3().endpoint().toString());
         store = new S3BlockStore(S3BlockStore.clientBuilder(config)
                 .overrideConfiguration(AwsClients.overrides().toBuilder().addExecutionInterceptor(gets).build())
                 .build());
@@ -102,7 +132,7 @@ class S3BlockStoreIT {
     }
 
     private static void put(String key, byte[] bytes) {
-        s3Mock.client().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+        s3().client().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
     }
 
     private static byte[] randomBytes(int size, long seed) {
@@ -137,7 +167,7 @@ class S3BlockStoreIT {
         put("repo/_lakefs/random", bytes);
         Random random = new Random(3);
 
-        for (S3BlockStore s : List.of(store, new S3BlockStore(s3Mock.client(), 1))) {
+        for (S3BlockStore s : List.of(store, new S3BlockStore(s3().client(), 1))) {
             ByteSource source = s.open(BUCKET, "repo/_lakefs/random", bytes.length);
             for (int i = 0; i < 40; i++) {
                 int offset = random.nextInt(bytes.length + 100);
@@ -201,7 +231,7 @@ class S3BlockStoreIT {
     void read_shouldThrowNotFound_whenTheObjectDisappearsAfterOpen() {
         put("repo/_lakefs/vanishing", randomBytes(1_000, 5));
         ByteSource source = store.open(BUCKET, "repo/_lakefs/vanishing", 1_000);
-        s3Mock.client().deleteObject(b -> b.bucket(BUCKET).key("repo/_lakefs/vanishing"));
+        s3().client().deleteObject(b -> b.bucket(BUCKET).key("repo/_lakefs/vanishing"));
 
         assertThatThrownBy(() -> source.read(0, 100))
                 .isInstanceOf(NotFoundException.class)
@@ -228,7 +258,7 @@ class S3BlockStoreIT {
     @Test
     void create_shouldBuildAWorkingStore_fromTheConfiguration() {
         put("repo/_lakefs/configured", new byte[] {1, 2, 3});
-        try (S3BlockStore configured = S3BlockStore.create(config(s3Mock.endpoint().toString()))) {
+        try (S3BlockStore configured = S3BlockStore.create(config(s3().endpoint().toString()))) {
             assertThat(configured.head(BUCKET, "repo/_lakefs/configured")).isEqualTo(Optional.of(3L));
             assertThat(configured.open(BUCKET, "repo/_lakefs/configured", 3).read(1, 5)).containsExactly(2, 3);
         }
