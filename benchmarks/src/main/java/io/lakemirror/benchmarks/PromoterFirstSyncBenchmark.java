@@ -15,6 +15,7 @@ import io.lakemirror.domain.StorageNamespace;
 import io.lakemirror.identity.CommitIds;
 import io.lakemirror.lakefs.Branch;
 import io.lakemirror.lakefs.LakeFs;
+import io.lakemirror.lakefs.Page;
 import io.lakemirror.logging.Logging;
 import io.lakemirror.promoter.BranchPromoter;
 import io.lakemirror.store.BranchState;
@@ -228,6 +229,7 @@ public final class PromoterFirstSyncBenchmark {
         private final History history;
         final BitSet created = new BitSet();
         volatile Optional<CommitId> head = Optional.empty();
+        private volatile CommitId fence;
 
         MirrorLakeFs(History history) {
             this.history = history;
@@ -244,8 +246,16 @@ public final class PromoterFirstSyncBenchmark {
                         case "getCommit" -> throw new NotFoundException("commit " + args[1] + " is not on the mirror");
                         case "getBranch" -> new Branch(MAIN, head.orElseThrow(() -> new NotFoundException(
                                 "branch main not found")));
+                        // The promoter moves main through a fence ref (FencedMove): the hidden ref names
+                        // the head, then main is pointed at the ref.
+                        case "listBranches" -> Page.last(List.of());
+                        case "createHiddenBranch" -> {
+                            fence = CommitId.of(((Ref) args[2]).value());
+                            yield fence;
+                        }
+                        case "deleteBranch" -> null;
                         case "createBranch", "hardResetBranch" -> {
-                            head = Optional.of(CommitId.of(((Ref) args[2]).value()));
+                            head = Optional.of(fence);
                             yield method.getName().equals("createBranch") ? head.get() : null;
                         }
                         case "toString" -> "benchmark mirror lakeFS";

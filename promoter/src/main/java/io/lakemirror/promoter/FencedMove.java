@@ -35,7 +35,8 @@ final class FencedMove {
     static void move(Supplier<LakeFs> lakeFs, RepositoryId repository, BranchId branch, CommitId head, boolean missing) {
         clearFences(lakeFs, repository, branch);
         BranchId fence = FenceRefs.next(branch);
-        lakeFs.get().createBranch(repository, fence, head.asRef(), true);
+        // Hidden: users listing the mirror's branches never see the service's own short-lived ref.
+        lakeFs.get().createHiddenBranch(repository, fence, head.asRef(), true);
         try {
             if (missing) {
                 try {

@@ -94,7 +94,7 @@ class FencedPromotionProperties {
         RecordingLakeFs a = recording(f, "a", violations, versionWritten);
         RecordingLakeFs b = recording(f, "b", violations, versionWritten);
         Map<String, CommitId> late = new HashMap<>();
-        String stalled = List.of("createCommitRecord", "getBranch", "hardResetBranch", "none", "createBranch")
+        String stalled = List.of("createCommitRecord", "getBranch", "hardResetBranch", "none", "createHiddenBranch")
                 .get(stalledIn);
         a.holdNth(stalled, stalledIn == 0 ? stalledCall % commits : 0, lateWrite -> {
             f.clock.advance(LEASE.plusSeconds(1));

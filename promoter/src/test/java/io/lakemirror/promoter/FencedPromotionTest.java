@@ -113,8 +113,8 @@ class FencedPromotionTest {
         f.validateSourceHead(feature);
         RecordingLakeFs slowLakeFs = new RecordingLakeFs(f.mirror, f.clock);
         AtomicReference<Runnable> lateWrite = new AtomicReference<>();
-        // The second creation: the first makes the fence ref, the second the branch from it.
-        slowLakeFs.holdNth("createBranch", 1, write -> {
+        // The branch's creation from the fence ref (the fence ref itself is a hidden branch, created first).
+        slowLakeFs.holdNth("createBranch", 0, write -> {
             lateWrite.set(write);
             f.clock.advance(LEASE.plusSeconds(1));
             return new DeadlineExceededException("createBranch abandoned at its deadline");

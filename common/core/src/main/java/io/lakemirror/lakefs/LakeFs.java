@@ -73,6 +73,13 @@ public interface LakeFs {
     /** Creates a branch at {@code source} and returns the commit it points to. */
     CommitId createBranch(RepositoryId repository, BranchId branch, Ref source, boolean force);
 
+    /**
+     * Creates a hidden branch at {@code source} ({@code hidden: true}, experimental in lakeFS) and returns the
+     * commit it points to: lakeFS lists it only to a caller asking with {@code show_hidden}, so the service's
+     * own short-lived refs stay out of users' branch listings.
+     */
+    CommitId createHiddenBranch(RepositoryId repository, BranchId branch, Ref source, boolean force);
+
     Branch getBranch(RepositoryId repository, BranchId branch);
 
     /** Deletes a branch; lakeFS refuses the default branch. */

@@ -404,6 +404,14 @@ public final class FakeLakeFs implements LakeFs {
         }
     }
 
+    @Override
+    public CommitId createHiddenBranch(RepositoryId repository, BranchId branch, Ref source, boolean force) {
+        enter(LakeFsOperation.CREATE_BRANCH, repository);
+        synchronized (this) {
+            return putBranch(repository, branch, source, force, true);
+        }
+    }
+
     private CommitId putBranch(RepositoryId repository, BranchId branch, Ref source, boolean force, boolean hidden) {
         String call = call("createBranch", repository, "branch", branch, "source", source);
         RepoState repo = repo(repository, call);

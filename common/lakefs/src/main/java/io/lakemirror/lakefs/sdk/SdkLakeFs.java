@@ -309,7 +309,16 @@ public final class SdkLakeFs implements LakeFs, AutoCloseable {
 
     @Override
     public CommitId createBranch(RepositoryId repository, BranchId branch, Ref source, boolean force) {
-        BranchCreation body = new BranchCreation().name(branch.value()).source(source.value()).force(force);
+        return createBranch(repository, branch, source, force, false);
+    }
+
+    @Override
+    public CommitId createHiddenBranch(RepositoryId repository, BranchId branch, Ref source, boolean force) {
+        return createBranch(repository, branch, source, force, true);
+    }
+
+    private CommitId createBranch(RepositoryId repository, BranchId branch, Ref source, boolean force, boolean hidden) {
+        BranchCreation body = new BranchCreation().name(branch.value()).source(source.value()).force(force).hidden(hidden);
         return call("createBranch", "repository " + repository + ", branch " + branch + " at " + source,
                 () -> CommitId.of(branches.createBranch(repository.value(), body).execute().strip()));
     }
