@@ -132,6 +132,7 @@ class ConfigLoaderTest {
                 Arguments.of("blockstore.s3.force_path_style", (Function<ReplicationConfig, Object>) c -> c.blockstore().forcePathStyle(), false),
                 Arguments.of("blockstore.s3.region", (Function<ReplicationConfig, Object>) c -> c.blockstore().s3Region(), Region.of("us-east-1")),
                 Arguments.of("mirrors_database.dynamodb.aws_region", (Function<ReplicationConfig, Object>) c -> c.mirrorsDatabase().dynamoDbRegion(), Region.of("us-east-1")),
+                Arguments.of("mirrors_database.dynamodb.replica_endpoints", (Function<ReplicationConfig, Object>) c -> c.mirrorsReplicaEndpoints(), Map.of()),
                 Arguments.of("refstore_database.type", (Function<ReplicationConfig, Object>) c -> c.refstoreDatabase().type(), "dynamodb"),
                 Arguments.of("refstore_database.dynamodb.table_name", (Function<ReplicationConfig, Object>) c -> c.refstoreDatabase().dynamoDbTableName(), Optional.of("lakemirror")),
                 Arguments.of("change_feed.poll_interval", (Function<ReplicationConfig, Object>) c -> c.changeFeed().pollInterval(), Duration.ofMillis(500)),
