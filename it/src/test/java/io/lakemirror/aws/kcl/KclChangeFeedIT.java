@@ -161,15 +161,16 @@ class KclChangeFeedIT {
             db.recordSentCommits(m1, List.of(commitId(10)));
             stores.refstore().putCommits(m1, List.of(commit(10)));
             db.recordValidated(m1, MAIN, validated(1, 10));
-            db.claimPromotion(m1, MAIN, new BranchState.PromotionLease(1, "promoter-a", T0.plusSeconds(30)), Optional.empty());
+            // One lease object: every new lease draws a random version, which the delivered image carries.
+            BranchState.PromotionLease lease = new BranchState.PromotionLease(1, "promoter-a", T0.plusSeconds(30));
+            db.claimPromotion(m1, MAIN, lease, Optional.empty());
             db.recordPromoted(m1, MAIN, promoted(1, 10), "promoter-a");
             db.deleteMirror(m1);
 
             BranchState validatedState = new BranchState(m1, MAIN, Optional.of(validated(1, 10)), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
             BranchState claimed = new BranchState(m1, MAIN, Optional.of(validated(1, 10)), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(new BranchState.PromotionLease(1, "promoter-a", T0.plusSeconds(30))),
-                    Optional.empty());
+                    Optional.empty(), Optional.of(lease), Optional.empty());
             BranchState promotedState = new BranchState(m1, MAIN, Optional.of(validated(1, 10)), Optional.empty(),
                     Optional.empty(), Optional.of(promoted(1, 10)), Optional.empty(), Optional.empty());
             List<Change> expected = List.of(
